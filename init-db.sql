@@ -1,0 +1,56 @@
+-- Schema and CDC roles for database testDB.
+-- Run once at first start by the postgres image (docker-entrypoint-initdb.d, through psql, as the superuser, in the
+-- database named by POSTGRES_DB) and by the native test harness in the same way. Uses psql's \getenv, so run it with
+-- psql 15 or newer: psql -v ON_ERROR_STOP=1 -d testDB -f init-db.sql
+
+-- The generator's tables ---------------------------------------------------------------------------------------------
+CREATE TABLE users (
+    id         SERIAL PRIMARY KEY,
+    name       VARCHAR(100),
+    email      VARCHAR(100),
+    created_at TIMESTAMP DEFAULT now()
+);
+
+CREATE TABLE orders (
+    id           SERIAL PRIMARY KEY,
+    user_id      INT REFERENCES users (id),
+    product_name VARCHAR(100),
+    quantity     INT,
+    order_date   TIMESTAMP DEFAULT now()
+);
+
+-- Deleting a user looks up its orders; without this index each delete scans all orders.
+CREATE INDEX orders_user_id_idx ON orders (user_id);
+
+-- Optional inventory dataset (inventory.sql) lives in its own schema; creating the schema here lets the publication
+-- below cover its tables whenever they are loaded, at first start or later.
+CREATE SCHEMA inventory;
+
+-- Debezium heartbeat table ------------------------------------------------------------------------------------------
+-- The connector's heartbeat.action.query upserts one row here. The write passes through the publication, so the
+-- connector confirms a recent LSN even while users/orders are idle and the slot never pins old WAL.
+CREATE TABLE debezium_heartbeat (
+    id      INT PRIMARY KEY,
+    beat_at TIMESTAMPTZ NOT NULL
+);
+
+-- Least-privilege capture role ----------------------------------------------------------------------------------------
+-- Debezium logs in as cdc_capture, never as the superuser: it may replicate and read the captured tables, and write
+-- only its heartbeat row. Its password comes from the environment (CDC_DB_PASSWORD in .env), not from this file.
+\getenv cdc_password CDC_DB_PASSWORD
+\if :{?cdc_password}
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'init-db.sql: environment variable CDC_DB_PASSWORD (the capture role password) is not set'; END $$;
+\endif
+CREATE ROLE cdc_capture WITH LOGIN REPLICATION PASSWORD :'cdc_password';
+GRANT CONNECT ON DATABASE :"DBNAME" TO cdc_capture;
+GRANT USAGE ON SCHEMA public, inventory TO cdc_capture;
+GRANT SELECT ON users, orders TO cdc_capture;
+GRANT SELECT, INSERT, UPDATE ON debezium_heartbeat TO cdc_capture;
+-- Tables that inventory.sql creates later (as this same superuser) become readable by the capture role too.
+ALTER DEFAULT PRIVILEGES IN SCHEMA inventory GRANT SELECT ON TABLES TO cdc_capture;
+
+-- The publication is created here, by the table owner, so the connector needs no CREATE privilege
+-- (register-postgresql.json sets publication.autocreate.mode=disabled). TABLES IN SCHEMA picks up inventory tables.
+CREATE PUBLICATION debezium_publication
+    FOR TABLE public.users, public.orders, public.debezium_heartbeat, TABLES IN SCHEMA inventory;

@@ -1,0 +1,68 @@
+package io.github.cdcmonitoring.postgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The compose stack's {@code .env}: KEY=VALUE lines, '#' comments. Only the plain subset docker compose accepts without
+ * interpolation is supported, so that both read the same values.
+ */
+public final class DotEnv {
+
+    private final Path source;
+    private final Map<String, String> values;
+
+    private DotEnv(Path source, Map<String, String> values) {
+        this.source = source;
+        this.values = values;
+    }
+
+    public static DotEnv read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected KEY=VALUE, got: " + line);
+            }
+            values.put(line.substring(0, eq).strip(), unquote(line.substring(eq + 1).strip()));
+        }
+        return new DotEnv(file, Collections.unmodifiableMap(values));
+    }
+
+    private static String unquote(String value) {
+        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
+                || value.startsWith("'") && value.endsWith("'"))) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+
+    /** The value of a variable that must be present. */
+    public String get(String key) {
+        String value = values.get(key);
+        if (value == null) {
+            throw new IllegalStateException(source + " does not define " + key);
+        }
+        return value;
+    }
+
+    public Map<String, String> asMap() {
+        return values;
+    }
+}
