@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Registers, or updates in place, a Kafka Connect connector from a {"name": ..., "config": {...}} file, the form the
+# README's curl command posts. Used by the compose stack's one-shot connector-init service and by the native test
+# harness, so both go through the same path.
+#
+#   CONNECT_URL=http://connect:8083 register-connector.sh register-postgresql.json
+#
+# 1. Asks Connect to validate the config first (PUT /connector-plugins/<class>/config/validate). Debezium checks there
+#    that it can log in and replicate, so a wrong password is rejected before anything is stored.
+# 2. Creates or updates it with PUT /connectors/<name>/config (idempotent: same file, same result).
+# 3. Waits until the connector and all its tasks are RUNNING. If one FAILED, prints Connect's error, deletes a
+#    connector this run created (nothing is left half-registered) and exits non-zero.
+# Exit status: 0 registered and running, 1 rejected or failed, 2 usage or Connect unreachable.
+set -euo pipefail
+
+file=${1:-}
+connect_url=${CONNECT_URL:-http://localhost:8083}
+wait_seconds=${REGISTER_WAIT_SECONDS:-120}
+
+die() { echo "register-connector: $*" >&2; exit "${2:-1}"; }
+
+[[ -n "$file" ]] || die "usage: CONNECT_URL=http://host:8083 $0 <connector.json>" 2
+[[ -r "$file" ]] || die "cannot read connector file $file" 2
+command -v jq >/dev/null || die "jq is required" 2
+command -v curl >/dev/null || die "curl is required" 2
+[[ "$wait_seconds" =~ ^[0-9]+$ ]] || die "REGISTER_WAIT_SECONDS must be a whole number of seconds, got '$wait_seconds'" 2
+
+name=$(jq -er '.name | select(type == "string" and length > 0)' "$file") \
+  || die "$file: field 'name' is missing or not a string" 2
+config=$(jq -ec '.config | select(type == "object")' "$file") \
+  || die "$file: field 'config' is missing or not an object" 2
+class=$(jq -er '.["connector.class"] // empty' <<<"$config") \
+  || die "$file: config.connector.class is missing" 2
+
+# Prints the HTTP body to stdout and returns 0 for 2xx; on any other status prints Connect's message and returns 1.
+call() {
+  local method=$1 path=$2 body=${3:-} out status
+  out=$(mktemp)
+  if [[ -n "$body" ]]; then
+    status=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' \
+      --data-binary "$body" "$connect_url$path") || { rm -f "$out"; die "cannot reach Kafka Connect at $connect_url" 2; }
+  else
+    status=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "$connect_url$path") \
+      || { rm -f "$out"; die "cannot reach Kafka Connect at $connect_url" 2; }
+  fi
+  cat "$out"; rm -f "$out"
+  [[ "$status" == 2* ]] || { echo "HTTP $status" >&2; return 1; }
+}
+
+echo "register-connector: validating $name ($class) at $connect_url"
+validation=$(call PUT "/connector-plugins/$class/config/validate" "$config") \
+  || die "Connect refused to validate $name: $validation"
+errors=$(jq -r '.configs[].value | select((.errors | length) > 0) | "  \(.name): \(.errors | join("; "))"' <<<"$validation")
+if [[ -n "$errors" ]]; then
+  echo "register-connector: Connect rejected the configuration of $name:" >&2
+  echo "$errors" >&2
+  exit 1
+fi
+
+existed=false
+if call GET "/connectors/$name" >/dev/null 2>&1; then existed=true; fi
+response=$(call PUT "/connectors/$name/config" "$config") || die "Connect rejected $name: $response"
+if $existed; then echo "register-connector: updated $name"; else echo "register-connector: created $name"; fi
+
+deadline=$((SECONDS + wait_seconds))
+while :; do
+  status=$(call GET "/connectors/$name/status" 2>/dev/null) || status='{}'
+  connector_state=$(jq -r '.connector.state // "UNKNOWN"' <<<"$status" 2>/dev/null || echo UNKNOWN)
+  task_states=$(jq -r '[.tasks[]?.state] | join(",")' <<<"$status" 2>/dev/null || true)
+  failure=$(jq -r '[.connector | select(.state == "FAILED") | .trace // "connector failed"] +
+                   [.tasks[]? | select(.state == "FAILED") | .trace // "task failed"] | first // empty' \
+            <<<"$status" 2>/dev/null || true)
+  if [[ -n "$failure" ]]; then
+    echo "register-connector: $name failed to start:" >&2
+    # The first line of Connect's trace is the cause; the stack follows in Connect's own log.
+    grep -m 3 -v '^\s*at ' <<<"$failure" >&2 || true
+    if ! $existed; then call DELETE "/connectors/$name" >/dev/null 2>&1 || true; echo "register-connector: removed $name again" >&2; fi
+    exit 1
+  fi
+  if [[ "$connector_state" == RUNNING && -n "$task_states" && "$task_states" =~ ^(RUNNING,?)+$ ]]; then
+    echo "register-connector: $name is RUNNING with tasks [$task_states]"
+    exit 0
+  fi
+  if (( SECONDS >= deadline )); then
+    die "$name not RUNNING after ${wait_seconds}s (connector $connector_state, tasks [${task_states}])"
+  fi
+  sleep 1
+done
