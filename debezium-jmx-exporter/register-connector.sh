@@ -7,8 +7,11 @@
 #
 # 1. Asks Connect to validate the config first (PUT /connector-plugins/<class>/config/validate). Debezium checks there
 #    that it can log in and replicate, so a wrong password is rejected before anything is stored.
-# 2. Creates or updates it with PUT /connectors/<name>/config (idempotent: same file, same result).
-# 3. Waits until the connector and all its tasks are RUNNING. If one FAILED, prints Connect's error, deletes a
+# 2. Checks with psql, as the connector's own database user, that every table named in table.include.list exists and
+#    is readable (Debezium accepts unknown tables and then silently captures nothing from them). Regular-expression
+#    entries such as inventory\..* are optional datasets and are not checked.
+# 3. Creates or updates it with PUT /connectors/<name>/config (idempotent: same file, same result).
+# 4. Waits until the connector and all its tasks are RUNNING. If one FAILED, prints Connect's error, deletes a
 #    connector this run created (nothing is left half-registered) and exits non-zero.
 # Exit status: 0 registered and running, 1 rejected or failed, 2 usage or Connect unreachable.
 set -euo pipefail
@@ -48,13 +51,46 @@ call() {
 }
 
 echo "register-connector: validating $name ($class) at $connect_url"
-validation=$(call PUT "/connector-plugins/$class/config/validate" "$config") \
+# Connect validates the name too, so it goes into the body.
+validation=$(call PUT "/connector-plugins/$class/config/validate" "$(jq -c --arg name "$name" '. + {name: $name}' <<<"$config")") \
   || die "Connect refused to validate $name: $validation"
 errors=$(jq -r '.configs[].value | select((.errors | length) > 0) | "  \(.name): \(.errors | join("; "))"' <<<"$validation")
 if [[ -n "$errors" ]]; then
   echo "register-connector: Connect rejected the configuration of $name:" >&2
   echo "$errors" >&2
   exit 1
+fi
+
+# Resolves a ${env:VAR} config-provider reference from this process's environment, as Connect would; prints the value.
+resolve() {
+  if [[ "$1" =~ ^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$ ]]; then
+    local var=${BASH_REMATCH[1]}
+    [[ -n "${!var:-}" ]] || die "database.password refers to \${env:$var}, but $var is not set here" 2
+    printf '%s' "${!var}"
+  else
+    printf '%s' "$1"
+  fi
+}
+
+tables=$(jq -r '.["table.include.list"] // empty' <<<"$config" | tr ',' '\n' | sed 's/^ *//; s/ *$//' \
+  | grep -E '^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$' || true)
+if [[ -n "$tables" ]]; then
+  command -v psql >/dev/null || die "psql is required to check table.include.list" 2
+  db_host=$(jq -r '.["database.hostname"]' <<<"$config")
+  db_port=$(jq -r '.["database.port"] // "5432"' <<<"$config")
+  db_name=$(jq -r '.["database.dbname"]' <<<"$config")
+  db_user=$(jq -r '.["database.user"]' <<<"$config")
+  db_password=$(resolve "$(jq -r '.["database.password"] // empty' <<<"$config")")
+  missing=()
+  while read -r table; do
+    readable=$(PGPASSWORD="$db_password" PGCONNECT_TIMEOUT=10 psql -X -q -t -A -h "$db_host" -p "$db_port" -U "$db_user" \
+      -d "$db_name" -v table="$table" 2>&1 <<<"SELECT has_table_privilege(to_regclass(:'table'), 'SELECT');") \
+      || die "cannot check table.include.list as $db_user on $db_host:$db_port/$db_name: $readable"
+    [[ "$readable" == t ]] || missing+=("$table")
+  done <<<"$tables"
+  if (( ${#missing[@]} > 0 )); then
+    die "table.include.list of $name names tables that do not exist or that $db_user cannot read in database $db_name: ${missing[*]}"
+  fi
 fi
 
 existed=false

@@ -1,0 +1,90 @@
+package io.github.cdcmonitoring.generator;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and range-checks single environment variables. A blank value counts as unset, because compose files commonly
+ * pass {@code VAR=${VAR:-}} through when the user did not set it.
+ */
+final class ConfigValues {
+
+    private static final int MAX_ECHO = 60;
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+
+    private final Map<String, String> env;
+
+    ConfigValues(Map<String, String> env) {
+        this.env = env;
+    }
+
+    String text(String variable, String defaultValue) {
+        String value = env.get(variable);
+        return value == null || value.isBlank() ? defaultValue : value.strip();
+    }
+
+    /** Taken verbatim: a password may legitimately begin or end with spaces. */
+    String secret(String variable) {
+        String value = env.get(variable);
+        return value == null ? "" : value;
+    }
+
+    int integer(String variable, int defaultValue, int min, int max, String meaning) {
+        long value = longInteger(variable, defaultValue, min, max, meaning);
+        return (int) value;
+    }
+
+    long longInteger(String variable, long defaultValue, long min, long max, String meaning) {
+        String raw = env.get(variable);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        long value;
+        try {
+            value = Long.parseLong(raw.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(variable, "must be a whole number (" + meaning + "), got '" + printable(raw)
+                    + "'");
+        }
+        if (value < min || value > max) {
+            throw new ConfigException(variable, "must be between " + min + " and " + max + " (" + meaning + "), got "
+                    + value);
+        }
+        return value;
+    }
+
+    double decimal(String variable, double defaultValue, double min, double max, String meaning) {
+        String raw = env.get(variable);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        // A plain decimal only: Double.parseDouble would also take "NaN", "Infinity" and "1d", which nobody means.
+        String text = raw.strip();
+        if (!DECIMAL.matcher(text).matches()) {
+            throw new ConfigException(variable, "must be a number (" + meaning + "), got '" + printable(raw) + "'");
+        }
+        double value = Double.parseDouble(text);
+        if (value < min || value > max) {
+            throw new ConfigException(variable, "must be between " + format(min) + " and " + format(max) + " ("
+                    + meaning + "), got " + text);
+        }
+        return value;
+    }
+
+    private static String format(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    /**
+     * A value made safe to echo in the one-line error message: control characters (a stray newline in a compose file)
+     * would otherwise split the line, and a huge value would drown it.
+     */
+    static String printable(String value) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < value.length() && out.length() < MAX_ECHO; i++) {
+            char c = value.charAt(i);
+            out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return value.length() > MAX_ECHO ? out + "..." : out.toString();
+    }
+}

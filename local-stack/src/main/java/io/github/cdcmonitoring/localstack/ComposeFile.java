@@ -1,0 +1,110 @@
+package io.github.cdcmonitoring.localstack;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The parts of the repository's {@code docker-compose.yml} the native stack reads, with {@code ${VAR}} references
+ * interpolated from {@code .env} the way docker compose does (see {@link ComposeInterpolation}).
+ */
+public final class ComposeFile {
+
+    private final Path source;
+    private final Map<String, Object> root;
+    private final ComposeInterpolation interpolation;
+
+    private ComposeFile(Path source, Map<String, Object> root, ComposeInterpolation interpolation) {
+        this.source = source;
+        this.root = root;
+        this.interpolation = interpolation;
+    }
+
+    /** Reads a compose file; {@code variables} are what docker compose would take from {@code .env}. */
+    public static ComposeFile read(Path file, Map<String, String> variables) {
+        Object document;
+        try (Reader reader = Files.newBufferedReader(file)) {
+            // SafeConstructor: plain maps, lists and scalars only; anchors, aliases and merge keys are resolved.
+            document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        if (!(document instanceof Map)) {
+            throw new IllegalArgumentException(file + ": not a compose file (the top level is not a mapping)");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) document;
+        return new ComposeFile(file, root, new ComposeInterpolation(variables));
+    }
+
+    /**
+     * {@code services.<service>.environment}, interpolated, in file order. Accepts both forms the specification
+     * allows: a mapping ({@code KEY: value}) and a list of {@code KEY=value} strings. Numbers and booleans become their
+     * text. A variable listed without a value (taken from the host's shell by docker compose) is left out: the native
+     * stack reads only the repository's files.
+     */
+    public Map<String, String> serviceEnvironment(String service) {
+        Object environment = service(service).get("environment");
+        Map<String, String> result = new LinkedHashMap<>();
+        String where = "services." + service + ".environment";
+        if (environment == null) {
+            return result;
+        }
+        if (environment instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> {
+                if (value != null) {
+                    result.put(String.valueOf(key), interpolate(scalar(value, where + "." + key), where + "." + key));
+                }
+            });
+        } else if (environment instanceof List<?> list) {
+            for (Object entry : list) {
+                String text = scalar(entry, where);
+                int eq = text.indexOf('=');
+                if (eq > 0) {
+                    String key = text.substring(0, eq);
+                    result.put(key, interpolate(text.substring(eq + 1), where + "." + key));
+                }
+            }
+        } else {
+            throw new IllegalArgumentException(source + ": " + where + " is neither a mapping nor a list");
+        }
+        return Collections.unmodifiableMap(result);
+    }
+
+    private Map<?, ?> service(String name) {
+        Object services = root.get("services");
+        if (!(services instanceof Map<?, ?> all) || !(all.get(name) instanceof Map<?, ?> service)) {
+            throw new IllegalArgumentException(source + " has no service named '" + name + "'");
+        }
+        return service;
+    }
+
+    private String scalar(Object value, String where) {
+        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        throw new IllegalArgumentException(source + ": " + where + " must be a string, number or boolean, got "
+                + value);
+    }
+
+    private String interpolate(String text, String where) {
+        try {
+            return interpolation.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path source() {
+        return source;
+    }
+}

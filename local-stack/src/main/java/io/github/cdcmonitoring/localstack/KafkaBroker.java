@@ -1,0 +1,188 @@
+package io.github.cdcmonitoring.localstack;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A single-node KRaft Kafka (combined broker and controller) in its own JVM on a loopback port, like the compose
+ * stack's {@code kafka} service: one copy of every internal topic and no initial rebalance delay for consumer groups
+ * (the single Connect worker would otherwise wait 3 s to join its group).
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    /** Capped below kafka-server-start.sh's 1 GiB: a test broker holds little. */
+    private static final List<String> HEAP = List.of("-Xms128m", "-Xmx512m");
+
+    private final int port;
+    private final ForkedJvm jvm;
+
+    private KafkaBroker(int port, ForkedJvm jvm) {
+        this.port = port;
+        this.jvm = jvm;
+    }
+
+    /**
+     * Starts a broker and waits until it serves clients.
+     *
+     * @param workDir an empty directory for its config, data and log
+     * @param port the client port on 127.0.0.1
+     * @param controllerPort the KRaft controller port on 127.0.0.1
+     * @param log4jConfig the log4j2 configuration of the forked JVM
+     */
+    public static KafkaBroker start(Path workDir, int port, int controllerPort, Path log4jConfig) {
+        KafkaBroker broker = launch(workDir, port, controllerPort, log4jConfig);
+        broker.awaitReady();
+        return broker;
+    }
+
+    /** Starts the broker's JVM without waiting; {@link #awaitReady()} waits. */
+    static KafkaBroker launch(Path workDir, int port, int controllerPort, Path log4jConfig) {
+        Path dataDir = workDir.resolve("data");
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", "1");
+        config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("log.dirs", dataDir.toString());
+        config.put("num.partitions", "1");
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        Path properties = workDir.resolve("server.properties");
+        PropertiesFile.write(properties, "KRaft broker+controller written by local-stack", config);
+
+        ForkedJvm jvm = ForkedJvm.of("Kafka broker",
+                withLog4j(log4jConfig, workDir.resolve("logs")),
+                KafkaBrokerMain.class.getName(),
+                List.of(properties.toString(), Uuid.randomUuid().toString(), dataDir.toString()),
+                Map.of(), workDir.resolve("kafka.log"));
+        jvm.start();
+        return new KafkaBroker(port, jvm);
+    }
+
+    private static List<String> withLog4j(Path log4jConfig, Path logDir) {
+        List<String> options = new ArrayList<>(HEAP);
+        options.addAll(ForkedJvm.KAFKA_RUN_CLASS_OPTIONS);
+        options.add("-Dlog4j2.configurationFile=" + log4jConfig);
+        // kafka-run-class.sh sets kafka.logs.dir; some of Kafka's own loggers refer to it.
+        options.add("-Dkafka.logs.dir=" + logDir);
+        return options;
+    }
+
+    /** Waits until the broker answers a client; on failure stops it and throws with the end of its log. */
+    void awaitReady() {
+        try {
+            pollUntilReady();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void pollUntilReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        // Wait for the listener with plain connects first: an admin client polling a closed port logs every attempt.
+        while (!accepts()) {
+            jvm.checkAlive();
+            failIfPast(deadline, null);
+            sleep(100);
+        }
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                jvm.checkAlive();
+                try {
+                    admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000)).nodes()
+                            .get(6, TimeUnit.SECONDS);
+                    return;
+                } catch (ExecutionException | TimeoutException e) {
+                    failIfPast(deadline, e);
+                    sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+                }
+            }
+        }
+    }
+
+    private boolean accepts() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void failIfPast(long deadline, Exception cause) {
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("Kafka broker not ready on " + bootstrapServers() + " after "
+                    + READY_TIMEOUT.toSeconds() + " s; the end of " + jvm.logFile() + ":\n" + jvm.tail(40), cause);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code 127.0.0.1:<port>}, for clients on this machine. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public boolean isAlive() {
+        return jvm.isAlive();
+    }
+
+    public long pid() {
+        return jvm.pid();
+    }
+
+    public Path logFile() {
+        return jvm.logFile();
+    }
+
+    /** Clean shutdown (SIGTERM; SIGKILL after 30 s). */
+    @Override
+    public void close() {
+        jvm.stop(STOP_GRACE);
+    }
+}

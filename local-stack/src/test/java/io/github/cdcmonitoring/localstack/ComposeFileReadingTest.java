@@ -1,0 +1,69 @@
+package io.github.cdcmonitoring.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How ComposeFile reads a service's environment: both forms, anchors and merge keys, interpolation from .env. */
+class ComposeFileReadingTest {
+
+    @TempDir
+    Path dir;
+
+    private ComposeFile compose(String yaml, Map<String, String> env) throws Exception {
+        Path file = dir.resolve("docker-compose.yml");
+        Files.writeString(file, yaml);
+        return ComposeFile.read(file, env);
+    }
+
+    @Test
+    void mappingFormWithNumbersBooleansAndInterpolation() throws Exception {
+        ComposeFile compose = compose("""
+                services:
+                  connect:
+                    environment:
+                      GROUP_ID: ${GROUP:-cdc}
+                      OFFSET_FLUSH_INTERVAL_MS: 5000
+                      ENABLED: true
+                      FROM_SHELL:
+                      PASSWORD: ${PW}
+                """, Map.of("PW", "secret"));
+        assertThat(compose.serviceEnvironment("connect")).containsExactly(
+                Map.entry("GROUP_ID", "cdc"), Map.entry("OFFSET_FLUSH_INTERVAL_MS", "5000"),
+                Map.entry("ENABLED", "true"), Map.entry("PASSWORD", "secret"));
+    }
+
+    @Test
+    void listFormAndMergedAnchors() throws Exception {
+        ComposeFile compose = compose("""
+                x-common: &common
+                  environment: &env
+                    - A=1
+                    - B=${B}
+                    - FROM_SHELL
+                services:
+                  connect:
+                    <<: *common
+                """, Map.of("B", "2"));
+        assertThat(compose.serviceEnvironment("connect")).containsExactly(Map.entry("A", "1"), Map.entry("B", "2"));
+    }
+
+    @Test
+    void unknownServiceAndUnsetVariableAreNamed() throws Exception {
+        ComposeFile compose = compose("""
+                services:
+                  connect:
+                    environment:
+                      PASSWORD: ${PW}
+                """, Map.of());
+        assertThatThrownBy(() -> compose.serviceEnvironment("kafka")).hasMessageContaining("no service named 'kafka'");
+        assertThatThrownBy(() -> compose.serviceEnvironment("connect"))
+                .hasMessageContaining("services.connect.environment.PASSWORD")
+                .hasMessageContaining("variable PW is not set in .env");
+    }
+}
