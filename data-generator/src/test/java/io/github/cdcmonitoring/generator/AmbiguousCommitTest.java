@@ -6,8 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.cdcmonitoring.generator.CommitInterceptingProxy.Mode;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,21 +20,9 @@ class AmbiguousCommitTest {
 
     private static final int INTERCEPTIONS = 3;
 
-    private static RepoPostgres pg;
-    private static Tables tables;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = RepoPostgres.start();
-        tables = new Tables(pg);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @AutoClose
+    private static final RepoPostgres pg = RepoPostgres.start();
+    private static final Tables tables = new Tables(pg);
 
     @Test
     void commitWhoseReplyWasLostIsCountedOnceAndNotRetried() throws Exception {

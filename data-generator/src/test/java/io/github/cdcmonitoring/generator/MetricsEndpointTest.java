@@ -7,8 +7,7 @@ import io.github.cdcmonitoring.postgres.RepoPostgres;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,21 +17,9 @@ class MetricsEndpointTest {
 
     private static final String ROWS = "generator_committed_rows_total";
 
-    private static RepoPostgres pg;
-    private static Tables tables;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = RepoPostgres.start();
-        tables = new Tables(pg);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @AutoClose
+    private static final RepoPostgres pg = RepoPostgres.start();
+    private static final Tables tables = new Tables(pg);
 
     @Test
     void scrapedCountersEqualTheDatabaseAndTheRateIsHeld() throws Exception {

@@ -7,8 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,21 +15,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class MixedOperationsTest {
 
-    private static RepoPostgres pg;
-    private static Tables tables;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = RepoPostgres.start();
-        tables = new Tables(pg);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @AutoClose
+    private static final RepoPostgres pg = RepoPostgres.start();
+    private static final Tables tables = new Tables(pg);
 
     @Test
     void fixedNumberOfMixedOperationsLeavesExactlyTheCountedRows() {

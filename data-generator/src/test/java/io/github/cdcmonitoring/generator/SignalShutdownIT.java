@@ -8,8 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,21 +24,9 @@ class SignalShutdownIT {
             + "users: (\\d+) inserted, (\\d+) updated, (\\d+) deleted; orders: (\\d+) inserted, (\\d+) updated, "
             + "(\\d+) deleted; errors: (\\d+)");
 
-    private static RepoPostgres pg;
-    private static Tables tables;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = RepoPostgres.start();
-        tables = new Tables(pg);
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
-    }
+    @AutoClose
+    private static final RepoPostgres pg = RepoPostgres.start();
+    private static final Tables tables = new Tables(pg);
 
     @ParameterizedTest(name = "SIG{0}")
     @ValueSource(strings = {"TERM", "INT"})

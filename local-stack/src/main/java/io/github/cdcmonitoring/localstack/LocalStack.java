@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.localstack;
 import io.github.cdcmonitoring.postgres.DotEnv;
 import io.github.cdcmonitoring.postgres.RepoFiles;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
+import io.github.cdcmonitoring.postgres.TempDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +22,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,7 +181,7 @@ public final class LocalStack implements AutoCloseable {
             Path exporter = repo.root().resolve(EXPORTER_DIR);
             Path agentConfig = jmxExporterConfig != null ? jmxExporterConfig : exporter.resolve("config.yml");
 
-            LocalStack stack = new LocalStack(progress, createWorkDir());
+            LocalStack stack = new LocalStack(progress, TempDirectory.create("local-stack-"));
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
             try {
                 Path log4j = stack.writeForkLogConfig();
@@ -279,13 +278,6 @@ public final class LocalStack implements AutoCloseable {
         progress.accept(String.format(Locale.ROOT, "[%5.1f s] %s", elapsed.toMillis() / 1000.0, message));
     }
 
-    private static Path createWorkDir() {
-        try {
-            return Files.createTempDirectory("local-stack-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory", e);
-        }
-    }
 
     private Path dir(String name) {
         Path dir = workDir.resolve(name);
@@ -429,7 +421,7 @@ public final class LocalStack implements AutoCloseable {
                 try {
                     closePostgres();
                 } finally {
-                    deleteRecursively(workDir);
+                    TempDirectory.deleteRecursively(workDir);
                     progress.accept("stopped; temporary files removed");
                 }
             }
@@ -449,14 +441,4 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("could not remove {}: {}", dir, e.getMessage());
-        }
-    }
 }

@@ -48,10 +48,13 @@ record JmxRule(String pattern, String name, String type, Set<String> labels) {
 
     boolean matchesAnyFamilyIn(PrometheusText scrape) {
         Pattern names = nameRegex();
+        // A counter's family may be declared with or without the _total its samples carry.
         return scrape.types().entrySet().stream()
-                .filter(family -> names.matcher(family.getKey()).matches() && family.getValue().equals(type))
+                .filter(family -> family.getValue().equals(type)
+                        && names.matcher(family.getValue().equals("counter")
+                                ? family.getKey().replaceFirst("_total$", "") : family.getKey()).matches())
                 .anyMatch(family -> scrape.samples().stream().anyMatch(sample ->
-                        (sample.name().equals(family.getKey()) || sample.name().equals(family.getKey() + "_total"))
+                        sample.name().replaceFirst("_total$", "").equals(family.getKey().replaceFirst("_total$", ""))
                                 && sample.labels().keySet().equals(labels)));
     }
 }

@@ -11,9 +11,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,12 +63,7 @@ public final class RepoPostgres implements AutoCloseable {
      */
     public static RepoPostgres start(int port, boolean loadInventory) {
         RepoFiles repo = RepoFiles.locate();
-        Path dataDir;
-        try {
-            dataDir = Files.createTempDirectory("repo-postgres-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dataDir = TempDirectory.create("repo-postgres-");
         RepoPostgres pg = new RepoPostgres(repo, dataDir.resolve("data"), port == 0 ? freePort() : port);
         try {
             pg.initialise(loadInventory);
@@ -213,20 +206,10 @@ public final class RepoPostgres implements AutoCloseable {
         try {
             stop();
         } finally {
-            deleteRecursively(dataDir.getParent());
+            TempDirectory.deleteRecursively(dataDir.getParent());
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("could not remove {}: {}", dir, e.getMessage());
-        }
-    }
 
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

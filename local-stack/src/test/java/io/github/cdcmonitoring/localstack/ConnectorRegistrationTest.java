@@ -5,16 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Bad connector configurations go through the same init path as the compose stack's connector-init service
- * (register-connector.sh against the real Connect + Debezium): the user sees Connect's message, the script exits
- * non-zero, and neither a connector nor a replication slot is left behind.
+ * Registration through the same init path as the compose stack's connector-init service (register-connector.sh
+ * against the real Connect + Debezium). Bad configurations: the user sees the cause, the script exits non-zero, and
+ * neither a connector nor a replication slot is left behind. The repository's configuration: registered idempotently,
+ * and it captures the optional inventory dataset when it is present.
  */
-class ConnectorRejectionTest {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConnectorRegistrationTest {
 
     private static LocalStack stack;
 
@@ -31,6 +39,7 @@ class ConnectorRejectionTest {
     }
 
     @Test
+    @Order(1)
     void wrongPasswordIsRejectedWithConnectsMessage() throws SQLException {
         ConnectorConfig bad = stack.connectorConfig().withName("bad-password")
                 .with("database.password", "not-the-password").with("slot.name", "bad_password_slot");
@@ -43,6 +52,7 @@ class ConnectorRejectionTest {
     }
 
     @Test
+    @Order(2)
     void unknownTableIsRejectedNamingTheTable() throws SQLException {
         ConnectorConfig bad = stack.connectorConfig().withName("unknown-table")
                 .with("table.include.list", "public.no_such_table").with("slot.name", "unknown_table_slot");
@@ -55,7 +65,10 @@ class ConnectorRejectionTest {
     }
 
     @Test
-    void theRepositoryConfigIsAcceptedAndRegisteringItTwiceIsIdempotent() {
+    @Order(3)
+    void theRepositoryConfigIsIdempotentAndCapturesTheInventoryDataset() throws SQLException {
+        stack.postgres().loadInventory(); // the README's one psql command, before the connector exists
+
         ConnectorRegistration.Result first = stack.registerConnector();
         ConnectorRegistration.Result second = stack.registerConnector();
 
@@ -65,6 +78,25 @@ class ConnectorRejectionTest {
         assertThat(second.output()).contains("updated " + stack.connectorName());
         assertThat(stack.rest().connectors()).hasValueSatisfying(names ->
                 assertThat(names).containsExactly(stack.connectorName()));
+
+        String products = stack.topic("inventory.products");
+        try (TopicReader reader = stack.topicReader(products, stack.topic("inventory.customers"),
+                stack.topic("inventory.orders"))) {
+            assertThat(reader.awaitFirst(r -> r.topic().equals(products) && r.value().contains("\"op\":\"r\""),
+                    Duration.ofSeconds(60))).as("snapshot of inventory.products").isPresent();
+            try (Connection c = stack.postgres().connect()) {
+                c.createStatement().execute("INSERT INTO inventory.products (name, price) VALUES ('added later', 9.99)");
+            }
+            assertThat(reader.awaitFirst(r -> r.topic().equals(products) && r.value().contains("added later")
+                    && r.value().contains("\"op\":\"c\""), Duration.ofSeconds(60))).as("change after the snapshot").isPresent();
+            reader.pollUntilIdle(Duration.ofSeconds(2), Duration.ofSeconds(30));
+            Map<String, Long> snapshotReads = reader.records().stream()
+                    .filter(r -> r.value() != null && r.value().contains("\"op\":\"r\""))
+                    .collect(Collectors.groupingBy(r -> r.topic(), Collectors.counting()));
+            assertThat(snapshotReads).containsEntry(products, 1000L)
+                    .containsEntry(stack.topic("inventory.customers"), 1000L)
+                    .containsEntry(stack.topic("inventory.orders"), 3000L);
+        }
     }
 
     private static void assertNothingLeftFor(String connector, String slot) throws SQLException {
