@@ -46,7 +46,7 @@ if [[ ! -f "$JAR" ]]; then
 fi
 
 # --- One PostgreSQL for the whole run ---------------------------------------------------------------------------------
-WORK=$(mktemp -d -t generator-bench-XXXXXX)
+WORK=$(mktemp -d)
 chown postgres "$WORK"
 as_postgres() { runuser -u postgres -- "$@"; }
 cleanup() {

@@ -93,7 +93,7 @@ public final class Main {
         Map<String, String> defaults = Map.of(
                 "org.slf4j.simpleLogger.logFile", "System.out",
                 "org.slf4j.simpleLogger.showDateTime", "true",
-                "org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+                "org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ",
                 "org.slf4j.simpleLogger.showThreadName", "false",
                 "org.slf4j.simpleLogger.showShortLogName", "true",
                 "org.slf4j.simpleLogger.log.com.zaxxer.hikari", "error");

@@ -110,7 +110,7 @@ public final class KafkaBroker implements AutoCloseable {
         while (!accepts()) {
             jvm.checkAlive();
             failIfPast(deadline, null);
-            sleep(100);
+            Pause.millis(100);
         }
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -125,7 +125,7 @@ public final class KafkaBroker implements AutoCloseable {
                     return;
                 } catch (ExecutionException | TimeoutException e) {
                     failIfPast(deadline, e);
-                    sleep(200);
+                    Pause.millis(200);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
@@ -150,14 +150,6 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 
     public int port() {
         return port;

@@ -98,7 +98,7 @@ public final class TopicReader implements AutoCloseable {
             refreshAssignment();
         }
         if (assignedTopics.isEmpty()) {
-            sleep(POLL.toMillis());
+            Pause.millis(POLL.toMillis());
             return 0;
         }
         int before = records.size();
@@ -130,14 +130,6 @@ public final class TopicReader implements AutoCloseable {
         consumer.seekToBeginning(added);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
 
     @Override
     public void close() {
