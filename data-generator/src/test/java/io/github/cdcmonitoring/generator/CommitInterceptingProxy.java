@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  * From the server it matches the raw bytes of the CommandComplete message {@code 'C', int32 11, "COMMIT\0"} (the
  * generated data never contains them); from the client it follows the messages ({@link ClientCommitDetector}).
+ * <p>This is fault injection, not a mock: the database behind it is the real PostgreSQL, and the proxy stands in only
+ * for a network that fails at the one instant that matters, which cannot be caused on loopback any other way.
  */
 final class CommitInterceptingProxy implements AutoCloseable {
 
