@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.generator;
 
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.OptionalInt;
@@ -119,19 +120,20 @@ final class Workload {
 
     private static long insertUsers(TransactionStatements statements, int count, RandomGenerator random)
             throws SQLException {
-        return statements.updateTimes(INSERT_USER, count, insert -> {
-            String name = FakeData.name(random);
-            insert.setString(1, name);
-            insert.setString(2, FakeData.email(name, random));
-        });
+        return statements.updateTimes(INSERT_USER, count, insert -> bindNewUser(insert, random));
+    }
+
+    /** Sets parameters 1 and 2 (name, email) of an insert that creates a user. */
+    private static void bindNewUser(PreparedStatement insert, RandomGenerator random) throws SQLException {
+        String name = FakeData.name(random);
+        insert.setString(1, name);
+        insert.setString(2, FakeData.email(name, random));
     }
 
     private static long signup(TransactionStatements statements, int count, RandomGenerator random)
             throws SQLException {
         return statements.updateTimes(INSERT_USER_WITH_ORDER, count, insert -> {
-            String name = FakeData.name(random);
-            insert.setString(1, name);
-            insert.setString(2, FakeData.email(name, random));
+            bindNewUser(insert, random);
             insert.setString(3, FakeData.product(random));
             insert.setInt(4, FakeData.quantity(random));
         });

@@ -30,9 +30,7 @@ class MixedOperationsTest {
 
         assertThat(counts.operations()).isEqualTo(1500);
         assertThat(counts.transactions()).isEqualTo(1500);
-        assertThat(tables.rows("users") - usersBefore).isEqualTo(counts.netRows("users"));
-        assertThat(tables.rows("orders") - ordersBefore).isEqualTo(counts.netRows("orders"));
-        assertThat(tables.orphanOrders()).isZero();
+        assertTablesHoldExactly(counts, usersBefore, ordersBefore);
         // The default mix (users=20,orders=60,updates=15,deletes=5) must really produce every kind of change.
         for (String table : RowChanges.TABLES) {
             for (String operation : RowChanges.OPERATIONS) {
@@ -40,9 +38,7 @@ class MixedOperationsTest {
             }
         }
         assertThat(counts.rows("orders", "insert")).isGreaterThan(counts.rows("users", "insert"));
-        // Without failures PostgreSQL's own statistics count the same rows, updates and deletes included.
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(Tables.difference(tables.statistics(), statsBefore)).isEqualTo(Tables.asMap(counts)));
+        assertStatisticsCountExactly(counts, statsBefore);
     }
 
     @Test
@@ -59,11 +55,8 @@ class MixedOperationsTest {
 
         assertThat(counts.operations()).isEqualTo(1010);
         assertThat(counts.transactions()).isEqualTo(41); // 40 full batches of 25 and the remaining 10
-        assertThat(tables.rows("users") - usersBefore).isEqualTo(counts.netRows("users"));
-        assertThat(tables.rows("orders") - ordersBefore).isEqualTo(counts.netRows("orders"));
-        assertThat(tables.orphanOrders()).isZero();
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(Tables.difference(tables.statistics(), statsBefore)).isEqualTo(Tables.asMap(counts)));
+        assertTablesHoldExactly(counts, usersBefore, ordersBefore);
+        assertStatisticsCountExactly(counts, statsBefore);
     }
 
     @Test
@@ -102,5 +95,17 @@ class MixedOperationsTest {
             assertThat(generator.errors()).as("failed attempts in a run without disturbances").isZero();
             return generator.counts();
         }
+    }
+
+    private static void assertTablesHoldExactly(CommittedCounts counts, long usersBefore, long ordersBefore) {
+        assertThat(tables.rows("users") - usersBefore).isEqualTo(counts.netRows("users"));
+        assertThat(tables.rows("orders") - ordersBefore).isEqualTo(counts.netRows("orders"));
+        assertThat(tables.orphanOrders()).isZero();
+    }
+
+    /** Without failures PostgreSQL's own statistics count the same rows, updates and deletes included. */
+    private static void assertStatisticsCountExactly(CommittedCounts counts, Map<String, Long> statsBefore) {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(Tables.difference(tables.statistics(), statsBefore)).isEqualTo(Tables.asMap(counts)));
     }
 }
