@@ -66,4 +66,29 @@ class DashboardFileTest {
         assertThat(PanelQuery.variablesIn("x{a=\"$a\",b=\"${b}\",c=\"${c:regex}\",d=\"[[d]]\"}[$__rate_interval]"))
                 .containsExactly("a", "b", "c", "d", "__rate_interval");
     }
+
+    @Test
+    void readsPanelsOfCollapsedRowsAndObjectVariableQueries() {
+        // Shapes the shipped files do not use but Grafana writes: a collapsed row holding its panels, a variable
+        // query stored as an object, a datasource given by name.
+        String json = """
+                {"uid": "x", "title": "X", "panels": [
+                  {"id": 1, "type": "row", "title": "R", "collapsed": true, "gridPos": {"x": 0, "y": 0, "w": 24, "h": 1},
+                   "panels": [{"id": 2, "type": "stat", "title": "Inner", "gridPos": {"x": 0, "y": 1, "w": 6, "h": 4},
+                               "datasource": "Prometheus",
+                               "targets": [{"refId": "A", "expr": "up{job=~\\\"$job\\\"}", "instant": true}]}]}],
+                 "templating": {"list": [{"name": "job", "type": "query",
+                   "query": {"query": "label_values(up, job)", "refId": "PrometheusVariableQueryEditor-VariableQuery"}}]}}
+                """;
+        DashboardFile d = DashboardFile.parse(java.nio.file.Path.of("x.json"), json);
+        assertThat(d.panels()).extracting(DashboardFile.Panel::title).containsExactly("R", "Inner");
+        assertThat(d.panels().get(0).collapsed()).isTrue();
+        assertThat(d.panels().get(1).datasource().legacyName()).isEqualTo("Prometheus");
+        assertThat(d.queries()).singleElement().satisfies(q -> {
+            assertThat(q.describe()).isEqualTo("X / Inner / A");
+            assertThat(q.instant()).isTrue();
+            assertThat(q.resolve(Map.of("job", "connect"))).isEqualTo("up{job=~\"connect\"}");
+        });
+        assertThat(d.variables()).singleElement().satisfies(v -> assertThat(v.query()).isEqualTo("label_values(up, job)"));
+    }
 }
