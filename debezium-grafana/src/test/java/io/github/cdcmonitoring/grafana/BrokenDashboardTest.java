@@ -76,6 +76,12 @@ class BrokenDashboardTest {
     }
 
     @Test
+    void duplicatePanelTitleIsRejected() {
+        assertThat(problemsAfter(overview, d -> secondQueryPanel(d).set("title", firstQueryPanel(d).get("title"))))
+                .anySatisfy(p -> assertThat(p).contains("duplicate panel title"));
+    }
+
+    @Test
     void overlappingPanelsAreRejected() {
         assertThat(problemsAfter(overview, d -> secondQueryPanel(d).set("gridPos", firstQueryPanel(d).get("gridPos")
                 .deepCopy()))).anySatisfy(p -> assertThat(p).contains("overlaps"));

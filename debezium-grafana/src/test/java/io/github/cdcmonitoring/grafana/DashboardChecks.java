@@ -75,6 +75,7 @@ final class DashboardChecks {
 
     private static void checkPanels(DashboardFile dashboard, String where, String datasourceUid, List<String> problems) {
         Set<Integer> ids = new HashSet<>();
+        Set<String> titles = new HashSet<>();
         for (Panel panel : dashboard.panels()) {
             String p = where + " panel " + panel.id() + " \"" + panel.title() + "\"";
             if (panel.id() <= 0) {
@@ -84,6 +85,9 @@ final class DashboardChecks {
             }
             if (blank(panel.title())) {
                 problems.add(p + ": no title");
+            } else if (!titles.add(panel.title())) {
+                // The live test names a panel that returns nothing by dashboard and title: titles must be unique.
+                problems.add(p + ": duplicate panel title");
             }
             if (!ALLOWED_PANEL_TYPES.contains(panel.type())) {
                 problems.add(p + ": panel type " + panel.type() + " is not one of " + ALLOWED_PANEL_TYPES);
