@@ -371,7 +371,8 @@ class ComposeFileTest {
 
         // Mounts exactly as the contract says (read-only, SELinux-labelled), data in named volumes.
         assertThat(strings(compose.at("/services/prometheus/volumes")))
-                .contains("./debezium-prometheus:/etc/prometheus:ro,z", "prometheus-data:/prometheus");
+                .contains("./debezium-prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro,z",
+                        "./debezium-prometheus/rules:/etc/prometheus/rules:ro,z", "prometheus-data:/prometheus");
         assertThat(strings(compose.at("/services/grafana/volumes"))).contains(
                 "./debezium-grafana/provisioning:/etc/grafana/provisioning:ro,z",
                 "./debezium-grafana/dashboards:/var/lib/grafana/dashboards:ro,z",
@@ -422,24 +423,18 @@ class ComposeFileTest {
 
     @Test
     void prometheusAndGrafanaReachTheServicesWhereTheyListen() throws IOException {
-        // prometheus.yml and the Grafana datasource live in other folders; once they exist, their host:port targets
-        // must be compose services listening on those ports.
+        // Every host:port that prometheus.yml scrapes and the Grafana datasource calls must be a compose service
+        // listening on that port.
         Path prometheusYml = repo.root().resolve("debezium-prometheus/prometheus.yml");
         Path datasource = repo.root().resolve("debezium-grafana/provisioning/datasources/datasource.yml");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(prometheusYml) || Files.exists(datasource),
-                "debezium-prometheus/ and debezium-grafana/ are not in this checkout yet");
         List<String> targets = new ArrayList<>();
-        if (Files.exists(prometheusYml)) {
-            JsonNode prometheus = new ObjectMapper().valueToTree(new Yaml().load(Files.readString(prometheusYml)));
-            prometheus.path("scrape_configs").forEach(job -> job.path("static_configs").forEach(sc ->
-                    sc.path("targets").forEach(t -> targets.add(job.path("job_name").asText() + " " + t.asText()))));
-            assertThat(targets).isNotEmpty();
-        }
-        if (Files.exists(datasource)) {
-            JsonNode sources = new ObjectMapper().valueToTree(new Yaml().load(Files.readString(datasource)));
-            sources.path("datasources").forEach(ds -> targets.add("grafana datasource "
-                    + ds.path("url").asText().replaceFirst("^https?://", "").replaceFirst("/.*$", "")));
-        }
+        JsonNode prometheus = new ObjectMapper().valueToTree(new Yaml().load(Files.readString(prometheusYml)));
+        prometheus.path("scrape_configs").forEach(job -> job.path("static_configs").forEach(sc ->
+                sc.path("targets").forEach(t -> targets.add(job.path("job_name").asText() + " " + t.asText()))));
+        assertThat(targets).isNotEmpty();
+        JsonNode sources = new ObjectMapper().valueToTree(new Yaml().load(Files.readString(datasource)));
+        sources.path("datasources").forEach(ds -> targets.add("grafana datasource "
+                + ds.path("url").asText().replaceFirst("^https?://", "").replaceFirst("/.*$", "")));
         List<String> unreachable = new ArrayList<>();
         for (String entry : targets) {
             String target = entry.substring(entry.lastIndexOf(' ') + 1);
