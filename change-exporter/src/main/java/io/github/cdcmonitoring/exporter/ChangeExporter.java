@@ -225,7 +225,7 @@ final class ChangeExporter implements AutoCloseable {
             } catch (KafkaException e) {
                 // Timeout while the broker is down; "no resolvable bootstrap urls" while its DNS name does not exist
                 // yet (compose starts services in parallel).
-                error = e.getMessage();
+                error = rootMessage(e);
                 if (candidate != null) {
                     candidate.close(Duration.ZERO);
                 }
@@ -249,6 +249,15 @@ final class ChangeExporter implements AutoCloseable {
             backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
         }
         return null;
+    }
+
+    /** "Failed to construct kafka consumer" says less than its cause ("No resolvable bootstrap urls ..."). */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     private Properties consumerProperties() {

@@ -24,7 +24,8 @@ import java.util.regex.PatternSyntaxException;
  *   <tr><td>CHANGE_EXPORTER_METRICS_PORT</td><td>9401</td><td>HTTP port of /metrics; 0 = any free port</td></tr>
  *   <tr><td>CHANGE_EXPORTER_KAFKA_WAIT_SECONDS</td><td>120</td><td>how long to wait for Kafka at start</td></tr>
  * </table>
- * Any other CHANGE_EXPORTER_* variable is rejected: a misspelt one would otherwise be ignored silently.
+ * Any other CHANGE_EXPORTER_* variable is rejected (a misspelt one would otherwise be ignored silently), except
+ * CHANGE_EXPORTER_PORT, the host-side port in .env.
  */
 final class ExporterConfig {
 
@@ -36,6 +37,11 @@ final class ExporterConfig {
 
     private static final String PREFIX = "CHANGE_EXPORTER_";
     private static final List<String> OWN_VARIABLES = List.of(TOPIC_PATTERN, GROUP_ID, METRICS_PORT, KAFKA_WAIT_SECONDS);
+    /**
+     * The compose stack's .env names the host side of the /metrics port CHANGE_EXPORTER_PORT. A shell that sourced
+     * .env passes it on; it is not the exporter's to read, and not a misspelling to reject.
+     */
+    private static final String DOTENV_HOST_PORT = "CHANGE_EXPORTER_PORT";
     static final long MAX_KAFKA_WAIT_SECONDS = 86_400;
     /** Kafka refuses group ids it cannot use as a key; 255 is the practical limit of its internal topic keys. */
     private static final Pattern GROUP_ID_CHARS = Pattern.compile("[A-Za-z0-9._-]{1,255}");
@@ -64,7 +70,7 @@ final class ExporterConfig {
     static ExporterConfig fromEnvironment(Map<String, String> env) {
         Objects.requireNonNull(env, "env");
         for (String name : new TreeSet<>(env.keySet())) {
-            if (name.startsWith(PREFIX) && !OWN_VARIABLES.contains(name)) {
+            if (name.startsWith(PREFIX) && !OWN_VARIABLES.contains(name) && !name.equals(DOTENV_HOST_PORT)) {
                 throw new ConfigException(name, "unknown setting; the exporter reads " + BOOTSTRAP_SERVERS + ", "
                         + String.join(", ", OWN_VARIABLES), env.get(name));
             }

@@ -96,7 +96,8 @@ public final class Main {
                 "org.slf4j.simpleLogger.showThreadName", "false",
                 "org.slf4j.simpleLogger.showShortLogName", "true",
                 "org.slf4j.simpleLogger.log.org.apache.kafka", "warn",
-                "org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
+                "org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error",
+                "org.slf4j.simpleLogger.log.org.apache.kafka.clients.ClientUtils", "error");
         defaults.forEach((key, value) -> {
             if (System.getProperty(key) == null) {
                 System.setProperty(key, value);
