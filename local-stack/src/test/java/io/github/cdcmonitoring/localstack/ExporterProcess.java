@@ -1,10 +1,7 @@
 package io.github.cdcmonitoring.localstack;
 
 import io.github.cdcmonitoring.postgres.RepoFiles;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,21 +20,25 @@ import java.util.regex.Pattern;
 /**
  * {@code java -jar change-exporter/target/change-exporter.jar} as a child process, as compose or the native stack
  * runs it: its environment holds only the variables the test sets (inherited KAFKA_ and CHANGE_EXPORTER_ ones
- * removed), its output is collected and echoed with a prefix, and {@link #stop()} sends SIGTERM.
+ * removed), and {@link #stop()} sends SIGTERM. Its stdout and stderr go to a file, not a pipe: a thread reading a pipe
+ * loses the last lines when the JDK closes the pipe at the child's exit ("Stream closed"), and those lines (the
+ * summary) are what the tests check. The file is echoed with a prefix into the test output at the end.
  */
 final class ExporterProcess implements AutoCloseable {
 
     private static final Pattern METRICS_URL = Pattern.compile("metrics at http://localhost:(\\d+)/metrics");
 
     private final Process process;
-    private final List<String> output = new CopyOnWriteArrayList<>();
-    private final Thread[] readers;
+    private final String name;
+    private final Path log;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int port;
+    private boolean echoed;
 
-    private ExporterProcess(Process process, String name) {
+    private ExporterProcess(Process process, String name, Path log) {
         this.process = process;
-        readers = new Thread[] {collect(process.getInputStream(), name), collect(process.getErrorStream(), name)};
+        this.name = name;
+        this.log = log;
     }
 
     static Path jar() {
@@ -57,32 +57,22 @@ final class ExporterProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(n -> n.startsWith("KAFKA_") || n.startsWith("CHANGE_EXPORTER_")
                 || n.equals("JAVA_TOOL_OPTIONS") || n.endsWith("JAVA_OPTIONS"));
         builder.environment().putAll(env);
-        ExporterProcess exporter = new ExporterProcess(builder.start(), name);
-        exporter.awaitMetricsPort(startLimit);
+        Path log = Files.createTempFile(name + "-", ".log");
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        ExporterProcess exporter = new ExporterProcess(builder.start(), name, log);
+        try {
+            exporter.awaitMetricsPort(startLimit);
+        } catch (RuntimeException | Error e) {
+            exporter.close();
+            throw e;
+        }
         return exporter;
-    }
-
-    private Thread collect(InputStream stream, String name) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    output.add(line);
-                    System.out.println("[" + name + "] " + line);
-                }
-            } catch (IOException e) {
-                output.add("(reading failed: " + e + ")");
-            }
-        }, name + "-output");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 
     private void awaitMetricsPort(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            for (String line : output) {
+            for (String line : output()) {
                 Matcher m = METRICS_URL.matcher(line);
                 if (m.find()) {
                     port = Integer.parseInt(m.group(1));
@@ -90,11 +80,11 @@ final class ExporterProcess implements AutoCloseable {
                 }
             }
             if (!process.isAlive()) {
-                throw new AssertionError("change-exporter exited with " + process.exitValue() + ": " + output);
+                throw new AssertionError("change-exporter exited with " + process.exitValue() + ": " + output());
             }
             Pause.millis(100);
         }
-        throw new AssertionError("change-exporter did not serve /metrics within " + limit + ": " + output);
+        throw new AssertionError("change-exporter did not serve /metrics within " + limit + ": " + output());
     }
 
     /** One scrape of the exporter's /metrics. */
@@ -108,7 +98,7 @@ final class ExporterProcess implements AutoCloseable {
             }
             return response.body();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot scrape the change exporter; its output: " + output, e);
+            throw new UncheckedIOException("cannot scrape the change exporter; its output: " + output(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -119,8 +109,13 @@ final class ExporterProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Every line the process has written so far, stdout and stderr interleaved as written. */
     List<String> output() {
-        return output;
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** SIGTERM, then waits for the exit and the last output line; returns the exit status. */
@@ -128,18 +123,25 @@ final class ExporterProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("change-exporter did not exit within " + limit + " of SIGTERM: " + output);
-        }
-        for (Thread reader : readers) {
-            reader.join(5000);
+            throw new AssertionError("change-exporter did not exit within " + limit + " of SIGTERM: " + output());
         }
         return process.exitValue();
     }
 
+    /** Kills the process if still running, echoes its output into the test's output once, removes the file. */
     @Override
     public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
+        }
+        if (!echoed) {
+            echoed = true;
+            try {
+                output().forEach(line -> System.out.println("[" + name + "] " + line));
+                Files.deleteIfExists(log);
+            } catch (IOException | UncheckedIOException e) {
+                System.out.println("[" + name + "] (output unreadable: " + e + ")");
+            }
         }
     }
 }
