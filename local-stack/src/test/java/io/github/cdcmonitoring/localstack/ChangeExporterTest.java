@@ -119,7 +119,14 @@ class ChangeExporterTest {
         awaitCounts(exporter, backlog);
         long backlogDoneMillis = System.currentTimeMillis(); // every backlog event was consumed before this
         Set<String> backlogIds = ids(backlog);
-        runGenerator(Duration.ofSeconds(6)); // and live events, consumed as they arrive
+        // Events that wait in Connect: written while the connector is paused, sent to Kafka after the resume. Their
+        // capture leg is seconds long, so an exporter that measured only the Kafka leg (consume time minus record
+        // timestamp) puts them in the lowest buckets, below their lower bound.
+        pauseConnector("pause");
+        runGenerator(Duration.ofSeconds(4));
+        pauseConnector("resume");
+        stack.rest().awaitRunning(stack.connectorName(), Duration.ofSeconds(60));
+        runGenerator(Duration.ofSeconds(4)); // and live events, consumed as they arrive
         List<ConsumerRecord<String, String>> records = drain();
 
         PrometheusText metrics = awaitCounts(exporter, records);
@@ -155,9 +162,11 @@ class ChangeExporterTest {
             endToEnd.buckets().forEach((le, observed) -> assertThat(observed).as(table + " end-to-end le=" + le)
                     .isBetween(countAtMost(high, le), countAtMost(low, le)));
             // The bounds can tell a wrong measure from the right one: the backlog makes "consumed" and "written to
-            // Kafka" seconds apart.
+            // Kafka" seconds apart, the pause makes "written to Kafka" and "committed" seconds apart.
             assertThat(sum(low) - live.stream().mapToLong(Event::captureMillis).sum())
                     .as(table + ": the backlog puts the lower bound above the capture leg").isGreaterThan(1000L * 50);
+            assertThat(live.stream().filter(e -> e.captureMillis() > 1000).count())
+                    .as(table + ": events held up by the pause").isGreaterThan(20);
             System.out.printf("%s: %d events, capture sum %.3f s, end-to-end sum %.3f s within [%.3f, %.3f]%n", table,
                     live.size(), capture.sum(), endToEnd.sum(), sum(low) / 1000.0, sum(high) / 1000.0);
 
@@ -445,6 +454,12 @@ class ChangeExporterTest {
                 "CHANGE_EXPORTER_GROUP_ID", GROUP,
                 "CHANGE_EXPORTER_METRICS_PORT", "0",
                 "CHANGE_EXPORTER_KAFKA_WAIT_SECONDS", "60"), EXPORTER_START);
+    }
+
+    private static void pauseConnector(String action) {
+        ConnectRest.Response response = stack.rest().put("/connectors/" + stack.connectorName() + "/" + action,
+                JSON.createObjectNode());
+        assertThat(response.status()).as(action + ": " + response.body()).isEqualTo(202);
     }
 
     /** Runs the generator at a steady rate for the given time, then stops it; remembers what it committed. */
