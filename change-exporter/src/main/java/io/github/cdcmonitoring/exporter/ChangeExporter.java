@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.exporter;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -128,7 +129,7 @@ final class ChangeExporter implements AutoCloseable {
                 if (now >= nextProgress) {
                     long events = totals.changeEvents();
                     LOG.info("progress: {} events/s; {}; lag {} records",
-                            String.format(java.util.Locale.ROOT, "%.1f",
+                            String.format(Locale.ROOT, "%.1f",
                                     (events - eventsAtLastProgress) * 1000.0 / PROGRESS_INTERVAL_MILLIS),
                             totals.describe(), metrics.totalLag());
                     eventsAtLastProgress = events;
