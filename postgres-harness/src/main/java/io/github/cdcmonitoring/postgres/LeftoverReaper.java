@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>A small {@code sh} watcher, started once per JVM in a session of its own (Ctrl-C does not reach it), reads its
  * stdin, a pipe whose only writer is this JVM. The kernel closes that pipe when the JVM ends, however it ends; the
  * watcher then reads this JVM's registry file, stops each registered process that is still running (checking that
- * its command line still names its data directory, so a reused pid is never hit), waits up to ten seconds, and removes
- * each registered directory. A JVM that exits after closing everything leaves an empty registry, and the watcher just
+ * its command line still names its data directory, so a reused pid is never hit), waits until no process names a
+ * registered directory any more (bounded), and removes each registered directory. A JVM that exits after closing everything leaves an empty registry, and the watcher just
  * exits.
  *
  * <p>Should the watcher itself have been killed, the next JVM to use this class cleans up registries whose owner is
@@ -37,32 +37,50 @@ public final class LeftoverReaper {
     private static final String PREFIX = "cdc-monitoring-reaper-";
     private static final long OWNER = ProcessHandle.current().pid();
 
-    /** The watcher: waits for EOF on stdin, then SIGQUITs (immediate shutdown) the registered processes and removes directories. */
+    /**
+     * The watcher: waits for EOF on stdin; SIGQUITs (immediate shutdown) the registered processes, SIGKILLs any left
+     * after ten seconds; waits up to thirty seconds for every process whose command line names a registered directory
+     * to end (forked JVMs whose logs and data live there exit by themselves once this JVM is gone); removes the
+     * directories.
+     */
     private static final String WATCHER = """
             trap '' INT TERM HUP
             reg="$0"
             cat >/dev/null
             [ -f "$reg" ] || exit 0
-            alive() {
-              [ -r "/proc/$1/cmdline" ] && tr '\\000' ' ' < "/proc/$1/cmdline" | grep -qF -- "$2"
+            names() {
+              cmd=$(tr '\\000' ' ' < "/proc/$1/cmdline" 2>/dev/null) || return 1
+              case "$cmd" in *"$2"*) return 0 ;; esac
+              return 1
             }
             signal() {
               while read -r kind pid marker; do
-                [ "$kind" = pid ] && alive "$pid" "$marker" && kill "-$1" "$pid" 2>/dev/null
+                [ "$kind" = pid ] && names "$pid" "$marker" && kill "-$1" "$pid" 2>/dev/null
               done < "$reg"
+            }
+            registered_alive() {
+              while read -r kind pid marker; do
+                [ "$kind" = pid ] && names "$pid" "$marker" && return 0
+              done < "$reg"
+              return 1
+            }
+            dir_in_use() {
+              while read -r kind path; do
+                [ "$kind" = dir ] || continue
+                for f in /proc/[0-9]*/cmdline; do
+                  p=${f#/proc/}; p=${p%/cmdline}
+                  [ "$p" = "$$" ] && continue
+                  names "$p" "$path" && return 0
+                done
+              done < "$reg"
+              return 1
             }
             signal QUIT
             i=0
-            while [ "$i" -lt 100 ]; do
-              left=0
-              while read -r kind pid marker; do
-                [ "$kind" = pid ] && alive "$pid" "$marker" && left=1
-              done < "$reg"
-              [ "$left" = 0 ] && break
-              sleep 0.1
-              i=$((i + 1))
-            done
+            while [ "$i" -lt 100 ] && registered_alive; do sleep 0.1; i=$((i + 1)); done
             signal KILL
+            i=0
+            while [ "$i" -lt 60 ] && dir_in_use; do sleep 0.5; i=$((i + 1)); done
             while read -r kind path; do
               [ "$kind" = dir ] && rm -rf -- "$path"
             done < "$reg"

@@ -3,7 +3,6 @@ package io.github.cdcmonitoring.postgres;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +54,8 @@ public final class RepoPostgres implements AutoCloseable {
     private final Path logFile;
     private final ServerUser user;
     private final PostgresBinaries binaries;
-    private final boolean portChosenHere;
+    /** Where fresh ports come from after a bind failure; null when the caller fixed the port. */
+    private final IntSupplier freePorts;
     private int port;
     private final String database;
     private final String superuser;
@@ -62,7 +63,7 @@ public final class RepoPostgres implements AutoCloseable {
     private final String capturePassword;
     private Process postmaster;
 
-    private RepoPostgres(RepoFiles repo, Path runDir, int port, boolean portChosenHere) {
+    private RepoPostgres(RepoFiles repo, Path runDir, int port, IntSupplier freePorts) {
         DotEnv env = repo.dotEnv();
         this.repo = repo;
         this.runDir = runDir;
@@ -72,7 +73,7 @@ public final class RepoPostgres implements AutoCloseable {
         this.user = ServerUser.choose();
         this.binaries = PostgresBinaries.unpacked();
         this.port = port;
-        this.portChosenHere = portChosenHere;
+        this.freePorts = freePorts;
         this.database = env.get("POSTGRES_DB");
         this.superuser = env.get("POSTGRES_USER");
         this.superuserPassword = env.get("POSTGRES_PASSWORD");
@@ -91,6 +92,11 @@ public final class RepoPostgres implements AutoCloseable {
      * @param loadInventory whether to load inventory.sql after init-db.sql (LOAD_INVENTORY=true in the compose stack)
      */
     public static RepoPostgres start(int port, boolean loadInventory) {
+        return start(port, loadInventory, FreePorts::choose);
+    }
+
+    /** As {@link #start(int, boolean)}, drawing free ports from {@code freePorts} (a test hands out a taken one). */
+    static RepoPostgres start(int port, boolean loadInventory, IntSupplier freePorts) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 (a free one) or between 1 and 65535, got " + port);
         }
@@ -98,7 +104,7 @@ public final class RepoPostgres implements AutoCloseable {
         Path runDir = TempDirectory.create("repo-postgres-");
         RepoPostgres pg;
         try {
-            pg = new RepoPostgres(repo, runDir, port == 0 ? freePort() : port, port == 0);
+            pg = new RepoPostgres(repo, runDir, port == 0 ? freePorts.getAsInt() : port, port == 0 ? freePorts : null);
         } catch (RuntimeException e) {
             TempDirectory.deleteRecursively(runDir);
             throw e;
@@ -114,7 +120,7 @@ public final class RepoPostgres implements AutoCloseable {
 
     private void initialise(boolean loadInventory) {
         initdb();
-        startServer(portChosenHere ? BIND_ATTEMPTS : 1);
+        startServer(freePorts != null ? BIND_ATTEMPTS : 1);
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), connectionProperties());
              Statement s = c.createStatement()) {
             // The image's entrypoint does the same from POSTGRES_DB (initdb set POSTGRES_USER's password).
@@ -174,11 +180,11 @@ public final class RepoPostgres implements AutoCloseable {
             } catch (BindFailure e) {
                 if (attempt >= attempts) {
                     throw new IllegalStateException("PostgreSQL cannot listen on 127.0.0.1:" + port + ": " + e.getMessage()
-                            + (portChosenHere ? " (tried " + attempts + " free ports)" : "; stop what listens there "
+                            + (freePorts != null ? " (tried " + attempts + " free ports)" : "; stop what listens there "
                             + "or choose another port"));
                 }
                 int taken = port;
-                port = freePort();
+                port = freePorts.getAsInt();
                 LOG.info("port {} was taken before PostgreSQL could bind it; trying {}", taken, port);
             }
         }
@@ -233,7 +239,9 @@ public final class RepoPostgres implements AutoCloseable {
                 LeftoverReaper.forgetProcess(postmaster.pid());
                 String log = logSince(logStart);
                 if (log.contains("could not bind") || log.contains("could not create any TCP/IP sockets")) {
-                    throw new BindFailure(lastLines(log, 3));
+                    throw new BindFailure(log.lines().filter(l -> l.contains("could not") || l.contains("HINT"))
+                            .map(l -> l.replaceFirst("^.*?(LOG|WARNING|FATAL|HINT): +", ""))
+                            .collect(java.util.stream.Collectors.joining("; ")));
                 }
                 throw new IllegalStateException("PostgreSQL exited with status " + postmaster.exitValue()
                         + " while starting; " + logFile + ":\n" + lastLines(log, 20));
@@ -427,14 +435,6 @@ public final class RepoPostgres implements AutoCloseable {
         }
     }
 
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
-    }
 
     private static String quoteIdent(String ident) {
         return "\"" + ident.replace("\"", "\"\"") + "\"";
