@@ -61,6 +61,7 @@ public final class RepoPostgres implements AutoCloseable {
     private final String superuser;
     private final String superuserPassword;
     private final String capturePassword;
+    private final Map<String, String> dotEnv;
     private Process postmaster;
 
     private RepoPostgres(RepoFiles repo, Path runDir, int port, IntSupplier freePorts) {
@@ -78,6 +79,7 @@ public final class RepoPostgres implements AutoCloseable {
         this.superuser = env.get("POSTGRES_USER");
         this.superuserPassword = env.get("POSTGRES_PASSWORD");
         this.capturePassword = env.get("CDC_DB_PASSWORD");
+        this.dotEnv = env.asMap();
     }
 
     /** Starts on a free loopback port, without the inventory dataset. */
@@ -129,8 +131,9 @@ public final class RepoPostgres implements AutoCloseable {
             throw new IllegalStateException("cannot prepare database " + database + ": " + e.getMessage(), e);
         }
         Psql psql = Psql.find();
-        psql.runFile(repo.initDbSql(), port, database, superuser, superuserPassword,
-                Map.of("CDC_DB_PASSWORD", capturePassword));
+        // Every .env variable, so the file's \getenv lines (CDC_DB_PASSWORD, MONITOR_DB_PASSWORD, ...) find what the
+        // compose file gives the container, without a list here to keep in step.
+        psql.runFile(repo.initDbSql(), port, database, superuser, superuserPassword, dotEnv);
         if (loadInventory) {
             loadInventory();
         }
