@@ -153,9 +153,11 @@ public final class RepoPostgres implements AutoCloseable {
         try {
             Files.writeString(passwordFile, superuserPassword + "\n");
             user.own(passwordFile);
+            // --no-sync skips only initdb's final flush of the new cluster's files (seconds on a busy disk); the
+            // server itself then runs with fsync as postgresql.conf says, and its first checkpoint syncs everything.
             BoundedProcess.runChecked("initdb", user.command(List.of(binaries.initdb().toString(),
                     "-D", dataDir.toString(), "-U", superuser, "--pwfile=" + passwordFile, "-E", "UTF8",
-                    "--no-locale", "--no-instructions")), user.environment(), INITDB_LIMIT);
+                    "--no-locale", "--no-instructions", "--no-sync")), user.environment(), INITDB_LIMIT);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + passwordFile, e);
         } finally {
