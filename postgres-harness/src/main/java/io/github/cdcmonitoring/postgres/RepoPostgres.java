@@ -103,6 +103,9 @@ public final class RepoPostgres implements AutoCloseable {
             throw new IllegalArgumentException("port must be 0 (a free one) or between 1 and 65535, got " + port);
         }
         RepoFiles repo = RepoFiles.locate();
+        if (port != 0) {
+            LeftoverReaper.settleEarlierRuns(); // a killed run on the same port may still be shutting down
+        }
         Path runDir = TempDirectory.create("repo-postgres-");
         RepoPostgres pg;
         try {
