@@ -239,9 +239,12 @@ public final class RepoPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the postmaster to report "ready" in its postmaster.pid, as pg_ctl does. Probing with a connection
+     * instead would, after a bind failure, reach whoever holds the port and wait out a login timeout there.
+     */
     private void awaitReady(long logStart) throws BindFailure {
         long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
-        SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!postmaster.isAlive()) {
                 LeftoverReaper.forgetProcess(postmaster.pid());
@@ -254,17 +257,30 @@ public final class RepoPostgres implements AutoCloseable {
                 throw new IllegalStateException("PostgreSQL exited with status " + postmaster.exitValue()
                         + " while starting; " + logFile + ":\n" + lastLines(log, 20));
             }
-            try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), connectionProperties())) {
-                return;
-            } catch (SQLException e) {
-                last = e; // not listening yet, or "the database system is starting up"
+            if (reportsReady()) {
+                try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), connectionProperties())) {
+                    return;
+                } catch (SQLException e) {
+                    throw new IllegalStateException("PostgreSQL reports ready on port " + port + " but refuses a "
+                            + "connection: " + e.getMessage() + "; " + logFile + ":\n" + lastLines(logSince(logStart), 20), e);
+                }
             }
             sleep(READY_POLL_MS);
         }
         killPostmaster();
-        throw new IllegalStateException("PostgreSQL did not accept connections on port " + port + " within "
-                + STARTUP_LIMIT.toSeconds() + " s (last error: " + (last == null ? "none" : last.getMessage())
-                + "); " + logFile + ":\n" + lastLines(logSince(logStart), 20));
+        throw new IllegalStateException("PostgreSQL did not become ready on port " + port + " within "
+                + STARTUP_LIMIT.toSeconds() + " s; " + logFile + ":\n" + lastLines(logSince(logStart), 20));
+    }
+
+    /** Line 1 of postmaster.pid is the postmaster's pid, line 8 its status ("starting", "ready", ...). */
+    private boolean reportsReady() {
+        try {
+            List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+            return lines.size() >= 8 && lines.get(0).strip().equals(Long.toString(postmaster.pid()))
+                    && lines.get(7).strip().equals("ready");
+        } catch (IOException notYetWritten) {
+            return false;
+        }
     }
 
     /** Bounded waits for every connection this class opens: a server that accepts but never answers cannot hang it. */
