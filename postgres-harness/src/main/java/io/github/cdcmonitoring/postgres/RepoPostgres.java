@@ -126,7 +126,7 @@ public final class RepoPostgres implements AutoCloseable {
     private void initialise(boolean loadInventory) {
         initdb();
         startServer(freePorts != null ? BIND_ATTEMPTS : 1);
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), connectionProperties());
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), internalConnectionProperties());
              Statement s = c.createStatement()) {
             // The image's entrypoint does the same from POSTGRES_DB (initdb set POSTGRES_USER's password).
             s.execute("CREATE DATABASE " + quoteIdent(database));
@@ -258,7 +258,7 @@ public final class RepoPostgres implements AutoCloseable {
                         + " while starting; " + logFile + ":\n" + lastLines(log, 20));
             }
             if (reportsReady()) {
-                try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), connectionProperties())) {
+                try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), internalConnectionProperties())) {
                     return;
                 } catch (SQLException e) {
                     throw new IllegalStateException("PostgreSQL reports ready on port " + port + " but refuses a "
@@ -283,13 +283,22 @@ public final class RepoPostgres implements AutoCloseable {
         }
     }
 
-    /** Bounded waits for every connection this class opens: a server that accepts but never answers cannot hang it. */
+    /**
+     * Bounded waits for the connections this class opens: a server that accepts but never answers cannot hang it.
+     * Connections handed to callers ({@link #connect()}) get the connect and login limits only, since a caller's
+     * statement may rightly run for minutes.
+     */
     private Properties connectionProperties() {
         Properties properties = new Properties();
         properties.setProperty("user", superuser);
         properties.setProperty("password", superuserPassword);
         properties.setProperty("connectTimeout", "5");
         properties.setProperty("loginTimeout", "10");
+        return properties;
+    }
+
+    private Properties internalConnectionProperties() {
+        Properties properties = connectionProperties();
         properties.setProperty("socketTimeout", "60");
         return properties;
     }
