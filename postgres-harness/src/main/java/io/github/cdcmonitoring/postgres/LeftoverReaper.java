@@ -97,13 +97,13 @@ public final class LeftoverReaper {
     private LeftoverReaper() {
     }
 
-    /** Removes {@code dir} should this JVM die before {@link #forgetDirectory}. */
-    public static void watchDirectory(Path dir) {
-        update("dir " + dir.toAbsolutePath(), "dir " + dir.toAbsolutePath());
+    /** Removes {@code path} (a directory tree or a file) should this JVM die before {@link #forgetPath}. */
+    public static void watchPath(Path path) {
+        update("dir " + path.toAbsolutePath(), "dir " + path.toAbsolutePath());
     }
 
-    public static void forgetDirectory(Path dir) {
-        update("dir " + dir.toAbsolutePath(), null);
+    public static void forgetPath(Path path) {
+        update("dir " + path.toAbsolutePath(), null);
     }
 
     /**

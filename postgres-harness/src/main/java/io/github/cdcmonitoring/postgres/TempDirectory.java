@@ -23,7 +23,7 @@ public final class TempDirectory {
     public static Path create(String prefix) {
         try {
             Path dir = Files.createTempDirectory(prefix);
-            LeftoverReaper.watchDirectory(dir);
+            LeftoverReaper.watchPath(dir);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory", e);
@@ -43,7 +43,7 @@ public final class TempDirectory {
             }
         }
         if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            LeftoverReaper.forgetDirectory(dir);
+            LeftoverReaper.forgetPath(dir);
         }
     }
 }
