@@ -86,7 +86,7 @@ public final class LeftoverReaper {
             while read -r kind path; do
               [ "$kind" = dir ] && rm -rf -- "$path"
             done < "$reg"
-            rm -f -- "$reg"
+            rm -f -- "$reg" "$reg.next"
             """;
 
     private static final Map<String, String> ENTRIES = new LinkedHashMap<>();
@@ -119,11 +119,6 @@ public final class LeftoverReaper {
 
     public static void forgetProcess(long pid) {
         update("pid " + pid, null);
-    }
-
-    /** The pid of this JVM's watcher, if it has one (for tests). */
-    static synchronized Optional<Long> watcherPid() {
-        return watcher == null ? Optional.empty() : Optional.of(watcher.pid());
     }
 
     private static synchronized void update(String key, String line) {
@@ -188,7 +183,8 @@ public final class LeftoverReaper {
         for (Path file : registries) {
             String name = file.getFileName().toString();
             long owner = Long.parseLong(name.substring(PREFIX.length(), name.length() - ".txt".length()));
-            if (owner == OWNER || ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+            if (owner == OWNER || ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)
+                    || !writtenByThisUser(file)) {
                 continue;
             }
             long deadline = System.nanoTime() + EARLIER_RUN_WAIT.toNanos();
@@ -218,6 +214,11 @@ public final class LeftoverReaper {
                 LOG.warn("cannot remove {}: {}", file, e.getMessage());
             }
         }
+    }
+
+    /** Only this user's registries: anyone can put a file in /tmp, and it must not make us delete or kill anything. */
+    private static boolean writtenByThisUser(Path file) {
+        return Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && TempDirectory.ownedByThisUser(file);
     }
 
     private static List<String> readQuietly(Path file) {

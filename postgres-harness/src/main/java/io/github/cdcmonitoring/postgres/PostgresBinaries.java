@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -46,9 +47,17 @@ final class PostgresBinaries {
                     + System.getProperty("os.arch") + " (the harness is tested on Linux x86-64)");
         }
         // Readable by the unprivileged server user too (see ServerUser), hence the shared temp directory, not ~.
-        Path home = Path.of(System.getProperty("java.io.tmpdir"), "cdc-monitoring-postgres", versionOf(archive));
+        Path home = Path.of(System.getProperty("java.io.tmpdir"),
+                "cdc-monitoring-postgres-" + System.getProperty("user.name"), versionOf(archive));
         if (!Files.isExecutable(home.resolve("bin/postgres"))) {
             unpack(archive, home);
+        }
+        // Anyone may create directories in /tmp; run only binaries this user unpacked.
+        for (Path dir : List.of(home.getParent(), home, home.resolve("bin"), home.resolve("bin/postgres"))) {
+            if (!TempDirectory.ownedByThisUser(dir)) {
+                throw new IllegalStateException(dir + " belongs to another user: remove it, or run with "
+                        + "-Djava.io.tmpdir=<a directory of your own>");
+            }
         }
         return new PostgresBinaries(home);
     }
