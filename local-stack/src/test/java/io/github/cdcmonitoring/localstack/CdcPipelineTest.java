@@ -263,8 +263,11 @@ class CdcPipelineTest {
         drained.assertEventCountsAsExpected();
         assertThat(crash.uncommittedRecords()).as("records in Kafka beyond the committed offset at the kill")
                 .isPositive();
+        // Every record beyond the committed offset is sent again after the restart (at-least-once), so there are
+        // at least that many duplicates; more if records still in the producer's buffer at the kill reached Kafka.
         assertThat(drained.duplicates() - crash.duplicatesBefore())
-                .as("events re-sent from the committed offset after the restart").isPositive();
+                .as("events re-sent from the committed offset after the restart")
+                .isGreaterThanOrEqualTo(crash.uncommittedRecords());
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
