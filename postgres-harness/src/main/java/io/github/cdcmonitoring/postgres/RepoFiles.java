@@ -30,10 +30,6 @@ public final class RepoFiles {
                 + fromCode + " or the current directory: run from inside the cloned repository");
     }
 
-    public static RepoFiles at(Path root) {
-        return new RepoFiles(root.toAbsolutePath());
-    }
-
     private static Path codeLocation() {
         try {
             return Path.of(RepoFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
