@@ -80,6 +80,11 @@ public final class ComposeFile {
         return Collections.unmodifiableMap(result);
     }
 
+    /** Whether the file defines {@code services.<name>}. */
+    public boolean hasService(String name) {
+        return root.get("services") instanceof Map<?, ?> services && services.get(name) instanceof Map;
+    }
+
     private Map<?, ?> service(String name) {
         Object services = root.get("services");
         if (!(services instanceof Map<?, ?> all) || !(all.get(name) instanceof Map<?, ?> service)) {
