@@ -16,10 +16,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -180,5 +182,228 @@ class ComposeFileTest {
                         .as(dep.getKey() + " has a healthcheck").isFalse();
             }
         }));
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> values = new ArrayList<>();
+        node.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+
+    @Test
+    void onlyOneServiceBuildsEachImage() {
+        // Compose builds every service that has build: as its own bake target; two targets tagging the same image make
+        // the first `docker compose up` fail with "image ... already exists".
+        Map<String, List<String>> buildersByImage = new TreeMap<>();
+        compose.get("services").fields().forEachRemaining(service -> {
+            if (service.getValue().has("build")) {
+                String image = service.getValue().path("image").asText("<project>-" + service.getKey());
+                buildersByImage.computeIfAbsent(image, i -> new ArrayList<>()).add(service.getKey());
+            }
+        });
+        List<String> shared = new ArrayList<>();
+        buildersByImage.forEach((image, builders) -> {
+            if (builders.size() > 1) {
+                shared.add(image + " is built by " + builders);
+            }
+        });
+        assertThat(shared).as("images built by more than one service").isEmpty();
+
+        // A service that only names an image another service builds must never try to pull it from a registry.
+        compose.get("services").fields().forEachRemaining(service -> {
+            List<String> builders = buildersByImage.get(service.getValue().path("image").asText());
+            if (builders != null && !service.getValue().has("build")) {
+                assertThat(service.getValue().path("pull_policy").asText()).as(service.getKey() + " pull_policy")
+                        .isEqualTo("never");
+                assertThat(service.getValue().path("depends_on").has(builders.get(0)))
+                        .as(service.getKey() + " depends on " + builders.get(0)).isTrue();
+            }
+        });
+    }
+
+    @Test
+    void theReadmeRequiresTheDockerVersionTheComposeFileNeeds() throws IOException {
+        // Healthcheck start_interval is refused by Docker Engines older than 25.0 (API 1.44).
+        List<String> needsEngine25 = new ArrayList<>();
+        compose.get("services").fields().forEachRemaining(service -> {
+            if (service.getValue().path("healthcheck").has("start_interval")) {
+                needsEngine25.add(service.getKey());
+            }
+        });
+        int engineNeeded = needsEngine25.isEmpty() ? 0 : 25;
+
+        String readme = Files.readString(repo.file("README.md"));
+        Matcher line = Pattern.compile("(?m)^Requirements:.*$").matcher(readme);
+        assertThat(line.find()).as("README.md has a line starting with 'Requirements:'").isTrue();
+        String requirements = line.group();
+        Matcher engine = Pattern.compile("Docker Engine (\\d+)").matcher(requirements);
+        int engineStated = engine.find() ? Integer.parseInt(engine.group(1)) : 0;
+        assertThat(requirements).as("README requirements name the Compose version").containsPattern("Compose v2\\.\\d+");
+        assertThat(engineStated)
+                .as("Docker Engine minimum in README's '" + requirements + "', while healthcheck start_interval of "
+                        + needsEngine25 + " needs Docker Engine 25 or newer")
+                .isGreaterThanOrEqualTo(engineNeeded);
+    }
+
+    @Test
+    void connectTurnsHealthyOnlyOnceTheWorkerHasJoinedItsGroup() {
+        // GET /connectors answers as soon as the REST server is up; GET /health (Kafka Connect 3.9+) answers 503 until
+        // the worker has joined its group and can serve requests.
+        String test = String.join(" ", strings(compose.at("/services/connect/healthcheck/test")));
+        assertThat(test).contains("http://localhost:8083/health").doesNotContain("/connectors");
+    }
+
+    @Test
+    void bindMountsCarryTheSharedSelinuxLabel() {
+        // Without :z an SELinux-enforcing host (Fedora, RHEL) denies the containers their repository files.
+        List<String> unlabelled = new ArrayList<>();
+        compose.get("services").fields().forEachRemaining(service -> service.getValue().path("volumes").forEach(v -> {
+            String[] parts = v.asText().split(":");
+            if (parts[0].startsWith(".")) {
+                List<String> options = parts.length > 2 ? List.of(parts[2].split(",")) : List.of();
+                if (!options.contains("z")) {
+                    unlabelled.add(service.getKey() + ": " + v.asText());
+                }
+            }
+        }));
+        assertThat(unlabelled).as("bind mounts without :z").isEmpty();
+    }
+
+    @Test
+    void connectKeepsNoConfigurationFromAnEarlierImage() {
+        // The Debezium connect image declares VOLUME /kafka/config (connect-base Dockerfile) and its entrypoint copies
+        // the stock files there only if absent (cp -n): an anonymous volume kept across `up` would serve an old image's
+        // config after an upgrade. A tmpfs mount gives every container start the current image's files.
+        JsonNode connect = compose.at("/services/connect");
+        List<String> targets = new ArrayList<>();
+        connect.path("tmpfs").forEach(t -> targets.add(t.asText().split(":")[0]));
+        connect.path("volumes").forEach(v -> targets.add(v.asText().split(":").length > 1 ? v.asText().split(":")[1] : v.asText()));
+        assertThat(targets).as("mount targets of the connect service (tmpfs and volumes)").contains("/kafka/config");
+    }
+
+    @Test
+    void theJmxAgentOverrideForKafkaToolsIsDocumented() {
+        // KAFKA_OPTS is container-wide: a Kafka tool run with `docker compose exec connect` would start a second agent
+        // on port 8080 and exit, unless the command clears it as the compose file's comment says.
+        assertThat(compose.at("/services/connect/environment/KAFKA_OPTS").asText()).contains("-javaagent:");
+        assertThat(composeText).contains("docker compose exec -e KAFKA_OPTS= connect");
+    }
+
+    /**
+     * Names that register-postgresql.json repeats from .env, init-db.sql and the postgres healthcheck. The file
+     * cannot take them from .env (Connect's config providers resolve only in the worker, and the registration script
+     * checks the tables with psql first), so the build fails when they disagree.
+     */
+    private static List<String> nameMismatches(JsonNode connector, Map<String, String> dotEnv, String initSql,
+                                               String postgresHealthcheck) {
+        List<String> problems = new ArrayList<>();
+        String db = connector.path("database.dbname").asText();
+        String user = connector.path("database.user").asText();
+        String publication = connector.path("publication.name").asText();
+        if (!db.equals(dotEnv.get("POSTGRES_DB"))) {
+            problems.add("register-postgresql.json database.dbname " + db + " but .env POSTGRES_DB "
+                    + dotEnv.get("POSTGRES_DB"));
+        }
+        if (!initSql.contains("CREATE ROLE " + user + " WITH LOGIN REPLICATION")) {
+            problems.add("database.user " + user + " is not the replication role init-db.sql creates");
+        }
+        if (!initSql.contains("CREATE PUBLICATION " + publication + "\n")) {
+            problems.add("publication.name " + publication + " is not the publication init-db.sql creates");
+        }
+        if (!postgresHealthcheck.contains("'" + user + "'") || !postgresHealthcheck.contains("'" + publication + "'")) {
+            problems.add("the postgres healthcheck does not check for role " + user + " and publication " + publication);
+        }
+        return problems;
+    }
+
+    @Test
+    void theConnectorsNamesAgreeWithDotEnvInitDbAndTheHealthcheck() throws IOException {
+        JsonNode connector = new ObjectMapper().readTree(repo.file("register-postgresql.json").toFile()).get("config");
+        String initSql = Files.readString(repo.initDbSql());
+        String healthcheck = String.join(" ", strings(compose.at("/services/postgres/healthcheck/test")));
+        assertThat(nameMismatches(connector, env.asMap(), initSql, healthcheck)).isEmpty();
+
+        // The check can fail: POSTGRES_DB changed in .env alone.
+        Map<String, String> changed = new LinkedHashMap<>(env.asMap());
+        changed.put("POSTGRES_DB", "otherDB");
+        assertThat(nameMismatches(connector, changed, initSql, healthcheck))
+                .containsExactly("register-postgresql.json database.dbname " + connector.path("database.dbname").asText()
+                        + " but .env POSTGRES_DB otherDB");
+    }
+
+    @Test
+    void everyNamedVolumeIsDeclared() {
+        Set<String> declared = new TreeSet<>();
+        compose.path("volumes").fieldNames().forEachRemaining(declared::add);
+        compose.get("services").fields().forEachRemaining(service -> service.getValue().path("volumes").forEach(v -> {
+            String source = v.asText().split(":")[0];
+            if (v.asText().contains(":") && !source.startsWith(".") && !source.startsWith("/")) {
+                assertThat(declared).as(service.getKey() + " uses volume " + source).contains(source);
+            }
+        }));
+    }
+
+    @Test
+    void monitoringServicesAsTheContractNamesThem() throws IOException {
+        // Images pinned in .env, current major versions.
+        assertThat(compose.at("/services/prometheus/image").asText()).isEqualTo("prom/prometheus:${PROMETHEUS_VERSION}");
+        assertThat(env.get("PROMETHEUS_VERSION")).matches("v3\\.\\d+\\.\\d+");
+        assertThat(compose.at("/services/grafana/image").asText()).isEqualTo("grafana/grafana:${GRAFANA_VERSION}");
+        assertThat(env.get("GRAFANA_VERSION")).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(compose.at("/services/postgres-exporter/image").asText())
+                .isEqualTo("quay.io/prometheuscommunity/postgres-exporter:${POSTGRES_EXPORTER_VERSION}");
+        assertThat(env.get("POSTGRES_EXPORTER_VERSION")).matches("v0\\.(18|19|20)\\.\\d+");
+
+        // Ports: the contract's .env variables and defaults, every one on BIND_ADDRESS.
+        Map<String, String> ports = Map.of("prometheus", "PROMETHEUS_PORT:9090", "grafana", "GRAFANA_PORT:3000",
+                "postgres-exporter", "POSTGRES_EXPORTER_PORT:9187", "change-exporter", "CHANGE_EXPORTER_PORT:9401",
+                "data-generator", "GENERATOR_METRICS_PORT:9400", "connect", "CONNECT_METRICS_PORT:8080");
+        ports.forEach((service, port) -> {
+            String variable = port.split(":")[0];
+            String containerPort = port.split(":")[1];
+            assertThat(strings(compose.at("/services/" + service + "/ports")))
+                    .contains("${BIND_ADDRESS}:${" + variable + "}:" + containerPort);
+            assertThat(env.get(variable)).as(variable).isEqualTo(containerPort);
+        });
+
+        // Mounts exactly as the contract says (read-only, SELinux-labelled), data in named volumes.
+        assertThat(strings(compose.at("/services/prometheus/volumes")))
+                .contains("./debezium-prometheus:/etc/prometheus:ro,z", "prometheus-data:/prometheus");
+        assertThat(strings(compose.at("/services/grafana/volumes"))).contains(
+                "./debezium-grafana/provisioning:/etc/grafana/provisioning:ro,z",
+                "./debezium-grafana/dashboards:/var/lib/grafana/dashboards:ro,z",
+                "grafana-data:/var/lib/grafana");
+
+        // Grafana: no admin/admin, no anonymous access, no sign-up; the overview dashboard as home.
+        JsonNode grafana = compose.at("/services/grafana/environment");
+        assertThat(grafana.path("GF_SECURITY_ADMIN_PASSWORD").asText()).isEqualTo("${GRAFANA_ADMIN_PASSWORD}");
+        assertThat(env.get("GRAFANA_ADMIN_PASSWORD")).isNotBlank().isNotEqualTo("admin");
+        assertThat(grafana.path("GF_AUTH_ANONYMOUS_ENABLED").asText()).isEqualTo("false");
+        assertThat(grafana.path("GF_USERS_ALLOW_SIGN_UP").asText()).isEqualTo("false");
+        assertThat(grafana.path("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH").asText())
+                .isEqualTo("/var/lib/grafana/dashboards/cdc-overview.json");
+
+        // Health: Prometheus's readiness endpoint, Grafana's health API.
+        assertThat(String.join(" ", strings(compose.at("/services/prometheus/healthcheck/test")))).contains("/-/ready");
+        assertThat(String.join(" ", strings(compose.at("/services/grafana/healthcheck/test")))).contains("/api/health");
+
+        // postgres-exporter logs in as the least-privilege monitoring role that init-db.sql creates.
+        JsonNode exporter = compose.at("/services/postgres-exporter/environment");
+        assertThat(exporter.path("DATA_SOURCE_USER").asText()).isEqualTo("cdc_monitor");
+        assertThat(exporter.path("DATA_SOURCE_PASS").asText()).isEqualTo("${MONITOR_DB_PASSWORD}");
+        assertThat(exporter.path("DATA_SOURCE_URI").asText()).isEqualTo("postgres:5432/${POSTGRES_DB}?sslmode=disable");
+        assertThat(compose.at("/services/postgres/environment/MONITOR_DB_PASSWORD").asText())
+                .isEqualTo("${MONITOR_DB_PASSWORD}");
+        assertThat(env.get("MONITOR_DB_PASSWORD")).isEqualTo("monitor-local-only");
+        assertThat(Files.readString(repo.initDbSql()))
+                .contains("CREATE ROLE cdc_monitor WITH LOGIN PASSWORD :'monitor_password' IN ROLE pg_monitor;");
+
+        // change-exporter: built like the data generator, consuming from the broker's internal listener.
+        assertThat(compose.at("/services/change-exporter/build/dockerfile").asText()).isEqualTo("change-exporter/Dockerfile");
+        assertThat(compose.at("/services/change-exporter/build/args"))
+                .isEqualTo(compose.at("/services/data-generator/build/args"));
+        JsonNode changeExporter = compose.at("/services/change-exporter/environment");
+        assertThat(changeExporter.path("KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo("kafka:29092");
+        assertThat(changeExporter.path("CHANGE_EXPORTER_METRICS_PORT").asText()).isEqualTo("9401");
     }
 }

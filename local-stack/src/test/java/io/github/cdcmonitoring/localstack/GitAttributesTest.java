@@ -1,0 +1,64 @@
+package io.github.cdcmonitoring.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.cdcmonitoring.postgres.RepoFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Files that run inside Linux containers or are read by Linux tools must keep LF line endings even in a Windows
+ * checkout (core.autocrlf=true): a CRLF shebang line makes {@code mvnw} and the init scripts fail with
+ * "bad interpreter", psql reads {@code \getenv cdc_password CDC_DB_PASSWORD\r}, and .env values gain a trailing CR.
+ * Asked of git itself ({@code git check-attr}), so the test sees what a checkout would do, not our reading of the file.
+ */
+class GitAttributesTest {
+
+    /** Real files of each kind the stack mounts or runs, plus one hypothetical name per pattern. */
+    private static final List<String> LF_FILES = List.of(
+            "mvnw", ".env", "init-db.sql", "inventory.sql", "load-inventory.sh", "postgresql.conf",
+            "docker-compose.yml", "debezium-jmx-exporter/register-connector.sh", "debezium-jmx-exporter/Dockerfile",
+            "data-generator/Dockerfile", "some/new/script.sh", "some/new/file.sql", "debezium-prometheus/prometheus.yml",
+            "debezium-grafana/provisioning/dashboards/dashboards.yml", "debezium-grafana/dashboards/x.json");
+
+    @Test
+    void everyFileTheContainersReadKeepsLfEndings() throws Exception {
+        RepoFiles repo = RepoFiles.locate();
+        Assumptions.assumeTrue(Files.exists(repo.root().resolve(".git")), "not a git checkout");
+        Map<String, String> eol = checkAttr(repo, "eol", LF_FILES);
+        List<String> notLf = new ArrayList<>();
+        eol.forEach((file, value) -> {
+            if (!"lf".equals(value)) {
+                notLf.add(file + " (eol: " + value + ")");
+            }
+        });
+        assertThat(notLf).as("files a Windows checkout would write with CRLF endings").isEmpty();
+        // The Windows wrapper is the one file that needs CRLF.
+        assertThat(checkAttr(repo, "eol", List.of("mvnw.cmd"))).containsEntry("mvnw.cmd", "crlf");
+    }
+
+    private static Map<String, String> checkAttr(RepoFiles repo, String attribute, List<String> files)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git", "check-attr", attribute, "--"));
+        command.addAll(files);
+        Process git = new ProcessBuilder(command).directory(repo.root().toFile()).redirectErrorStream(true).start();
+        String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(git.waitFor(30, TimeUnit.SECONDS)).as("git check-attr finished").isTrue();
+        assertThat(git.exitValue()).as(out).isZero();
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : out.strip().split("\n")) {
+            // <path>: <attribute>: <value>
+            String[] parts = line.split(": ");
+            values.put(parts[0], parts[parts.length - 1]);
+        }
+        return values;
+    }
+}
