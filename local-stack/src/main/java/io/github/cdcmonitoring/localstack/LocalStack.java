@@ -81,7 +81,17 @@ public final class LocalStack implements AutoCloseable {
     record Options(int postgresPort, int kafkaPort, int connectPort, int metricsPort, int generatorMetricsPort,
                    int changeExporterPort, int postgresExporterPort, int prometheusPort, int grafanaPort,
                    Map<String, String> portSettings, boolean loadInventory, boolean registerConnector,
-                   Path jmxExporterConfig, boolean monitoring, Double generatorRate) {
+                   Path jmxExporterConfig, boolean monitoring, Double generatorRate, DotEnv composeEnv) {
+    }
+
+    /** A port number from .env, or an error naming the variable. */
+    static int envPort(DotEnv env, String key) {
+        String value = env.get(key);
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " in .env must be a port number, got '" + value + "'", e);
+        }
     }
 
     /** Options of {@link LocalStack}; a port of 0 (the default) means a free one. */
@@ -143,26 +153,9 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
-        /** With monitoring and {@link #composePorts(DotEnv)}: the monitoring ports from .env too. */
-        private void composeMonitoringPorts() {
-            if (!monitoring || composeEnv == null) {
-                return;
-            }
-            generatorMetricsPort = port(composeEnv, "GENERATOR_METRICS_PORT", "generator");
-            changeExporterPort = port(composeEnv, "CHANGE_EXPORTER_PORT", "change-exporter");
-            postgresExporterPort = port(composeEnv, "POSTGRES_EXPORTER_PORT", "postgres-exporter");
-            prometheusPort = port(composeEnv, "PROMETHEUS_PORT", "prometheus");
-            grafanaPort = port(composeEnv, "GRAFANA_PORT", "grafana");
-        }
-
         private int port(DotEnv env, String key, String component) {
-            String value = env.get(key);
             portSettings.put(component, key + " in .env");
-            try {
-                return Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " in .env must be a port number, got '" + value + "'", e);
-            }
+            return envPort(env, key);
         }
 
         /** Loads inventory.sql after init-db.sql (LOAD_INVENTORY=true in the compose stack). */
@@ -215,11 +208,10 @@ public final class LocalStack implements AutoCloseable {
 
         /** Starts everything; on failure stops what had started and throws with the reason. */
         public LocalStack start() {
-            composeMonitoringPorts();
             StackConfiguration config = StackConfiguration.assemble(new Options(postgresPort, kafkaPort, connectPort,
                     metricsPort, generatorMetricsPort, changeExporterPort, postgresExporterPort, prometheusPort,
                     grafanaPort, Map.copyOf(portSettings), loadInventory, registerConnector, jmxExporterConfig,
-                    monitoring, generatorRate));
+                    monitoring, generatorRate, composeEnv));
             LocalStack stack = new LocalStack(config, progress, TempDirectory.create("local-stack-"));
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
             try {

@@ -1,7 +1,5 @@
 package io.github.cdcmonitoring.localstack;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +14,6 @@ final class MonitoringServices {
 
     /** The JVMs are small programs; the compose images run them with the JVM's container defaults. */
     private static final List<String> SMALL_JVM = List.of("-Xms32m", "-Xmx256m");
-    /** postgres_exporter's role (pg_monitor and nothing else), created by init-db.sql. */
-    static final String MONITOR_ROLE = "cdc_monitor";
 
     private MonitoringServices() {
     }
@@ -57,20 +53,21 @@ final class MonitoringServices {
     }
 
     /**
-     * postgres_exporter logged in as cdc_monitor (pg_monitor only), with the repository's custom queries; ready once
-     * it reaches the database ({@code pg_up 1}), which also proves the role and its password.
+     * postgres_exporter with the compose service's settings (its own least-privilege role, the repository's custom
+     * queries); ready once it reaches the database ({@code pg_up 1}), which also proves the role and its password.
      */
-    static ServiceProcess postgresExporter(StackConfiguration.Monitoring settings, Database db, int port, Path dir) {
-        String dataSource = "postgresql://" + encode(MONITOR_ROLE) + ":"
-                + encode(settings.monitorPassword()) + "@127.0.0.1:" + db.port() + "/" + encode(db.name())
-                + "?sslmode=disable";
+    static ServiceProcess postgresExporter(StackConfiguration.Monitoring settings, int port, Path dir) {
         NativeProcess process = NativeProcess.of("postgres_exporter", settings.postgresExporter(),
-                List.of("--web.listen-address=127.0.0.1:" + port,
-                        "--extend.query-path=" + settings.postgresExporterQueries()),
-                Map.of("DATA_SOURCE_NAME", dataSource), dir.resolve("postgres-exporter.log"));
+                List.of("--web.listen-address=127.0.0.1:" + port), settings.postgresExporterEnvironment(),
+                dir.resolve("postgres-exporter.log"));
         String metrics = metricsUrl(port);
         return new ServiceProcess(process, metrics, metrics, body -> body.lines().anyMatch("pg_up 1"::equals),
-                "pg_up 1 (logged in as " + MONITOR_ROLE + ")");
+                "pg_up 1 (logged in as " + role(settings) + ")");
+    }
+
+    /** The role postgres_exporter logs in as, for messages. */
+    static String role(StackConfiguration.Monitoring settings) {
+        return settings.postgresExporterEnvironment().getOrDefault("DATA_SOURCE_USER", "the DATA_SOURCE_NAME role");
     }
 
     /** Prometheus on a copy of debezium-prometheus/prometheus.yml with local targets; its TSDB in {@code dir}. */
@@ -91,8 +88,5 @@ final class MonitoringServices {
         return "http://127.0.0.1:" + port + "/metrics";
     }
 
-    private static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Everything the local stack needs, read from the repository's files and the {@link LocalStack.Builder}'s options and
@@ -22,7 +23,8 @@ final class StackConfiguration {
     static final String GENERATOR_JAR = "data-generator/target/data-generator.jar";
     static final String CHANGE_EXPORTER_JAR = "change-exporter/target/change-exporter.jar";
     static final String PROMETHEUS_YML = "debezium-prometheus/prometheus.yml";
-    static final String POSTGRES_EXPORTER_QUERIES = "postgres-exporter/queries.yml";
+    /** The compose service's database address in DATA_SOURCE_URI / DATA_SOURCE_NAME: host {@code postgres}. */
+    private static final Pattern COMPOSE_DATABASE = Pattern.compile("(^|@|//)postgres(:5432)?([/?]|$)");
     static final String GRAFANA_DIR = "debezium-grafana";
     static final String INSTALL_COMMAND = "apt-get install -y prometheus prometheus-postgres-exporter";
     static final String BUILD_COMMAND = "./mvnw -pl local-stack -am package -DskipTests";
@@ -34,7 +36,7 @@ final class StackConfiguration {
 
     /** The monitoring processes' programs and settings. */
     record Monitoring(Path generatorJar, Map<String, String> generatorWorkload, Path changeExporterJar,
-                      Path postgresExporter, Path postgresExporterQueries, String monitorPassword, Path prometheus,
+                      Path postgresExporter, Map<String, String> postgresExporterEnvironment, Path prometheus,
                       Path prometheusYml, Optional<Path> grafana, Path grafanaDir,
                       Map<String, String> grafanaEnvironment) {
     }
@@ -70,12 +72,11 @@ final class StackConfiguration {
 
     /** Reads and checks everything; throws with one line naming what is missing or wrong. */
     static StackConfiguration assemble(LocalStack.Options options) {
+        // Programs on PATH first: a machine without them cannot run the stack however it is built.
+        Optional<Programs> programs = options.monitoring() ? Optional.of(programs()) : Optional.empty();
         RepoFiles repo = RepoFiles.locate();
         DotEnv env = repo.dotEnv();
-        // Programs on PATH first: a machine without them cannot run the stack however it is built.
         ComposeFile compose = ComposeFile.read(repo.file(COMPOSE_FILE), env.asMap());
-        Optional<Monitoring> monitoring = options.monitoring()
-                ? Optional.of(monitoring(repo, env, compose, options)) : Optional.empty();
         ConnectImageEntrypoint.Result image =
                 ConnectImageEntrypoint.translate(compose.serviceEnvironment("connect"), "127.0.0.1");
         Path exporterDir = repo.root().resolve(JMX_EXPORTER_DIR);
@@ -84,16 +85,24 @@ final class StackConfiguration {
         StackPorts ports = ports(options);
         ConnectorConfig connector = ConnectorConfig.read(repo.file(CONNECTOR_FILE))
                 .withDatabase("127.0.0.1", ports.postgres());
+        Optional<Monitoring> monitoring = programs.map(p -> monitoring(p, repo, env, compose, ports, options));
         return new StackConfiguration(repo, env, ports, compose, image, connector, exporterDir, agentConfig,
                 options.loadInventory(), options.registerConnector(), monitoring);
     }
 
-    private static Monitoring monitoring(RepoFiles repo, DotEnv env, ComposeFile compose, LocalStack.Options options) {
+    /** The native programs of the monitoring side. */
+    private record Programs(Path prometheus, Path postgresExporter, Optional<Path> grafana) {
+    }
+
+    private static Programs programs() {
         Path prometheus = Executables.find("prometheus").orElseThrow(() -> missingProgram("prometheus"));
         Path postgresExporter = Executables.findAny("prometheus-postgres-exporter", "postgres_exporter")
                 .orElseThrow(() -> missingProgram("postgres_exporter (Debian: prometheus-postgres-exporter)"));
-        Optional<Path> grafana = Executables.findAny("grafana", "grafana-server");
+        return new Programs(prometheus, postgresExporter, Executables.findAny("grafana", "grafana-server"));
+    }
 
+    private static Monitoring monitoring(Programs programs, RepoFiles repo, DotEnv env, ComposeFile compose,
+                                         StackPorts ports, LocalStack.Options options) {
         Map<String, String> workload = new LinkedHashMap<>();
         for (String key : new String[] {"GENERATOR_RATE", "GENERATOR_THREADS", "GENERATOR_MIX"}) {
             workload.put(key, env.get(key));
@@ -101,10 +110,50 @@ final class StackConfiguration {
         if (options.generatorRate() != null) {
             workload.put("GENERATOR_RATE", options.generatorRate().toString());
         }
-        return new Monitoring(jar(repo, GENERATOR_JAR), workload, jar(repo, CHANGE_EXPORTER_JAR), postgresExporter,
-                repo.file(POSTGRES_EXPORTER_QUERIES), env.get("MONITOR_DB_PASSWORD"), prometheus,
-                repo.file(PROMETHEUS_YML), grafana, repo.root().resolve(GRAFANA_DIR),
-                grafana.isPresent() ? grafanaEnvironment(compose) : Map.of());
+        Path generatorJar = jar(repo, GENERATOR_JAR);
+        Path changeExporterJar = jar(repo, CHANGE_EXPORTER_JAR);
+        return new Monitoring(generatorJar, workload, changeExporterJar, programs.postgresExporter(),
+                postgresExporterEnvironment(repo, compose, ports.postgres()), programs.prometheus(),
+                repo.file(PROMETHEUS_YML), programs.grafana(), repo.root().resolve(GRAFANA_DIR),
+                programs.grafana().isPresent() ? grafanaEnvironment(compose) : Map.of());
+    }
+
+    /**
+     * The compose file's postgres-exporter settings with the database address and the mounted files made local:
+     * the same role, password, options and custom queries as the image gets.
+     */
+    private static Map<String, String> postgresExporterEnvironment(RepoFiles repo, ComposeFile compose, int pgPort) {
+        String service = "postgres-exporter";
+        if (!compose.hasService(service)) {
+            throw new IllegalStateException(compose.source() + " has no " + service + " service to take its "
+                    + "settings from");
+        }
+        Map<String, String> mounts = compose.serviceBindMounts(service);
+        Map<String, String> environment = new LinkedHashMap<>();
+        boolean database = false;
+        for (Map.Entry<String, String> entry : compose.serviceEnvironment(service).entrySet()) {
+            String value = entry.getValue();
+            if (entry.getKey().startsWith("DATA_SOURCE_") && COMPOSE_DATABASE.matcher(value).find()) {
+                value = COMPOSE_DATABASE.matcher(value).replaceFirst("$1127.0.0.1:" + pgPort + "$3");
+                database = true;
+            }
+            for (Map.Entry<String, String> mount : mounts.entrySet()) {
+                if (value.equals(mount.getKey()) || value.startsWith(mount.getKey() + "/")) {
+                    value = repo.root().resolve(mount.getValue()).normalize()
+                            + value.substring(mount.getKey().length());
+                    if (!Files.exists(Path.of(value))) {
+                        throw new IllegalStateException("missing " + value + " (services." + service + "."
+                                + "environment." + entry.getKey() + ")");
+                    }
+                }
+            }
+            environment.put(entry.getKey(), value);
+        }
+        if (!database) {
+            throw new IllegalStateException(compose.source() + ": services." + service + ".environment names no "
+                    + "database at postgres:5432 (DATA_SOURCE_URI or DATA_SOURCE_NAME)");
+        }
+        return environment;
     }
 
     private static IllegalStateException missingProgram(String name) {
@@ -135,19 +184,34 @@ final class StackConfiguration {
 
     private static StackPorts ports(LocalStack.Options options) {
         int[] free = Ports.free(10);
-        Map<String, String> names = options.portSettings();
+        Map<String, String> names = new LinkedHashMap<>(options.portSettings());
         boolean monitoring = options.monitoring();
+        // composePorts(): the monitoring ports from .env too, read only when monitoring is on.
+        DotEnv compose = monitoring ? options.composeEnv() : null;
         return new StackPorts(
                 choose(options.postgresPort(), free[0], "postgres", names),
                 choose(options.kafkaPort(), free[1], "kafka", names),
                 free[2],
                 choose(options.connectPort(), free[3], "connect", names),
                 choose(options.metricsPort(), free[4], "metrics", names),
-                monitoring ? choose(options.generatorMetricsPort(), free[5], "generator", names) : 0,
-                monitoring ? choose(options.changeExporterPort(), free[6], "change-exporter", names) : 0,
-                monitoring ? choose(options.postgresExporterPort(), free[7], "postgres-exporter", names) : 0,
-                monitoring ? choose(options.prometheusPort(), free[8], "prometheus", names) : 0,
-                monitoring ? choose(options.grafanaPort(), free[9], "grafana", names) : 0);
+                monitoring ? choose(compose, "GENERATOR_METRICS_PORT", options.generatorMetricsPort(), free[5],
+                        "generator", names) : 0,
+                monitoring ? choose(compose, "CHANGE_EXPORTER_PORT", options.changeExporterPort(), free[6],
+                        "change-exporter", names) : 0,
+                monitoring ? choose(compose, "POSTGRES_EXPORTER_PORT", options.postgresExporterPort(), free[7],
+                        "postgres-exporter", names) : 0,
+                monitoring ? choose(compose, "PROMETHEUS_PORT", options.prometheusPort(), free[8], "prometheus",
+                        names) : 0,
+                monitoring ? choose(compose, "GRAFANA_PORT", options.grafanaPort(), free[9], "grafana", names) : 0);
+    }
+
+    private static int choose(DotEnv compose, String key, int requested, int free, String component,
+                              Map<String, String> settings) {
+        if (compose == null) {
+            return choose(requested, free, component, settings);
+        }
+        settings.put(component, key + " in .env");
+        return choose(LocalStack.envPort(compose, key), free, component, settings);
     }
 
     private static int choose(int requested, int free, String component, Map<String, String> settings) {

@@ -86,7 +86,7 @@ final class StackStartup {
         stack.changeExporter = MonitoringServices.changeExporter(settings, stack.bootstrapServers(), topicPattern,
                 ports.changeExporter(),
                 stack.dir("change-exporter"), forkMain);
-        stack.postgresExporter = MonitoringServices.postgresExporter(settings, db, ports.postgresExporter(),
+        stack.postgresExporter = MonitoringServices.postgresExporter(settings, ports.postgresExporter(),
                 stack.dir("postgres-exporter"));
         // Job names of debezium-prometheus/prometheus.yml (fixed by the compose stack) -> local ports.
         Map<String, Integer> jobs = new LinkedHashMap<>();
@@ -109,7 +109,7 @@ final class StackStartup {
         stack.ready("change-exporter", "change exporter consuming the topics matching " + topicPattern
                 + ", metrics at " + stack.changeExporter.url());
         stack.postgresExporter.awaitReady();
-        stack.ready("postgres-exporter", "postgres_exporter logged in as " + MonitoringServices.MONITOR_ROLE
+        stack.ready("postgres-exporter", "postgres_exporter logged in as " + MonitoringServices.role(settings)
                 + ", metrics at " + stack.postgresExporter.url());
         stack.prometheus.awaitReady();
         stack.ready("prometheus", "Prometheus ready at " + stack.prometheus.url() + " with the rules of "
