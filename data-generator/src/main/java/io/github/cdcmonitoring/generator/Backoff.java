@@ -38,18 +38,6 @@ final class Backoff {
     }
 
     /**
-     * Sleeps before the next attempt.
-     *
-     * @return false if the deadline has passed or a stop was requested: give up
-     */
-    boolean sleep(StopSignal stop) {
-        if (expired()) {
-            return false;
-        }
-        return stop.sleepNanos(nextDelayNanos());
-    }
-
-    /**
      * Sleeps before the next attempt even if a stop was requested: for work that must finish, such as learning whether
      * a commit went through.
      *

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.cdcmonitoring.generator.CommitInterceptingProxy.Mode;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
+import io.github.cdcmonitoring.testsupport.Background;
 import java.time.Duration;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -47,27 +48,29 @@ class AmbiguousCommitTest {
         long usersBefore = tables.rows("users");
         long ordersBefore = tables.rows("orders");
         try (CommitInterceptingProxy proxy = new CommitInterceptingProxy(pg.port());
-             BackgroundRun run = new BackgroundRun(Tables.environment("127.0.0.1", proxy.port(), pg,
-                     "GENERATOR_RATE", "100", "GENERATOR_THREADS", "2",
-                     "GENERATOR_MIX", "users=30,orders=40,updates=15,deletes=5,signups=10"))) {
+             DataGenerator generator = new DataGenerator(GeneratorConfig.fromEnvironment(Tables.environment(
+                     "127.0.0.1", proxy.port(), pg, "GENERATOR_RATE", "100", "GENERATOR_THREADS", "2",
+                     "GENERATOR_MIX", "users=30,orders=40,updates=15,deletes=5,signups=10")));
+             Background run = Background.start("generator", generator::run, generator::stop)) {
             for (int i = 1; i <= INTERCEPTIONS; i++) {
                 int expected = i;
-                long committedSoFar = run.operations();
-                await().atMost(Duration.ofSeconds(10)).until(() -> run.operations() >= committedSoFar + 20);
+                long committedSoFar = generator.counts().operations();
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> generator.counts().operations() >= committedSoFar + 20);
                 proxy.interceptNextCommit(mode);
                 await().atMost(Duration.ofSeconds(20)).until(() -> proxy.intercepted() == expected);
             }
-            long committedSoFar = run.operations();
-            await().atMost(Duration.ofSeconds(10)).until(() -> run.operations() >= committedSoFar + 20);
-            run.generator.stop();
+            long committedSoFar = generator.counts().operations();
+            await().atMost(Duration.ofSeconds(10)).until(() -> generator.counts().operations() >= committedSoFar + 20);
+            generator.stop();
             run.awaitFinished(Duration.ofSeconds(60));
 
-            CommittedCounts counts = run.generator.counts();
+            CommittedCounts counts = generator.counts();
             assertThat(tables.rows("users") - usersBefore).isEqualTo(counts.netRows("users"));
             assertThat(tables.rows("orders") - ordersBefore).isEqualTo(counts.netRows("orders"));
             assertThat(tables.orphanOrders()).isZero();
-            assertThat(run.generator.errors()).isGreaterThanOrEqualTo(INTERCEPTIONS);
-            GeneratorMetrics metrics = run.generator.metrics();
+            assertThat(generator.errors()).isGreaterThanOrEqualTo(INTERCEPTIONS);
+            GeneratorMetrics metrics = generator.metrics();
             return new RunResult(metrics.ambiguousCommits(true), metrics.ambiguousCommits(false));
         }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.cdcmonitoring.postgres.RepoPostgres;
+import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,7 +33,7 @@ class MetricsEndpointTest {
             // 150 operations at 100/s: the last slot is 1.49 s after the first; a pacer that bursts ends far sooner.
             assertThat(seconds).isBetween(1.45, 15.0);
 
-            MetricsText metrics = MetricsText.scrape(generator.metricsPort());
+            PrometheusText metrics = PrometheusText.scrape("http://127.0.0.1:" + generator.metricsPort() + "/metrics");
             Map<String, Long> scraped = new HashMap<>();
             for (String table : RowChanges.TABLES) {
                 for (String operation : RowChanges.OPERATIONS) {

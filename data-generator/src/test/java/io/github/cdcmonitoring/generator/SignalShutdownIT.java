@@ -38,7 +38,11 @@ class SignalShutdownIT {
         try (JarProcess jar = JarProcess.start(env)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> jar.stdout.stream().anyMatch(line ->
                     line.contains("connected to PostgreSQL")) || !jar.process.isAlive());
-            Thread.sleep(1500); // a few hundred transactions, with some in flight when the signal arrives
+            // Signal only once the generator is really writing (committed rows visible in the tables), so the
+            // signal meets a busy generator, with transactions in flight, rather than one still starting up.
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    tables.rows("users") - usersBefore + tables.rows("orders") - ordersBefore >= 100
+                            || !jar.process.isAlive());
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(jar.process.pid())).start();
             assertThat(kill.waitFor()).isZero();
 

@@ -41,18 +41,13 @@ public final class ConnectWorker implements AutoCloseable {
     private final int restPort;
     private final int metricsPort;
     private final Map<String, String> workerProperties;
-    private final Map<String, String> overrides;
-    private final Path propertiesFile;
     private final ForkedJvm jvm;
     private final ConnectRest rest;
 
-    private ConnectWorker(Settings settings, Map<String, String> workerProperties, Map<String, String> overrides,
-                          Path propertiesFile, ForkedJvm jvm) {
+    private ConnectWorker(Settings settings, Map<String, String> workerProperties, ForkedJvm jvm) {
         this.restPort = settings.restPort();
         this.metricsPort = settings.metricsPort();
         this.workerProperties = workerProperties;
-        this.overrides = overrides;
-        this.propertiesFile = propertiesFile;
         this.jvm = jvm;
         this.rest = new ConnectRest(restUrl());
     }
@@ -97,8 +92,7 @@ public final class ConnectWorker implements AutoCloseable {
 
         ForkedJvm jvm = ForkedJvm.of("Kafka Connect", jvmOptions, MAIN_CLASS, List.of(propertiesFile.toString()),
                 settings.image().environment(), settings.workDir().resolve("connect.log"));
-        return new ConnectWorker(settings, Collections.unmodifiableMap(properties),
-                Collections.unmodifiableMap(overrides), propertiesFile, jvm);
+        return new ConnectWorker(settings, Collections.unmodifiableMap(properties), jvm);
     }
 
     /**
@@ -216,10 +210,6 @@ public final class ConnectWorker implements AutoCloseable {
         return jvm.isAlive();
     }
 
-    public long pid() {
-        return jvm.pid();
-    }
-
     /** {@code http://127.0.0.1:<port>} */
     public String restUrl() {
         return "http://127.0.0.1:" + restPort;
@@ -230,14 +220,6 @@ public final class ConnectWorker implements AutoCloseable {
         return "http://127.0.0.1:" + metricsPort + "/metrics";
     }
 
-    public int restPort() {
-        return restPort;
-    }
-
-    public int metricsPort() {
-        return metricsPort;
-    }
-
     public ConnectRest rest() {
         return rest;
     }
@@ -245,15 +227,6 @@ public final class ConnectWorker implements AutoCloseable {
     /** The worker configuration as written to worker.properties. */
     public Map<String, String> workerProperties() {
         return workerProperties;
-    }
-
-    /** The properties the native stack sets differently from the compose stack (addresses, ports, paths). */
-    public Map<String, String> localOverrides() {
-        return overrides;
-    }
-
-    public Path workerPropertiesFile() {
-        return propertiesFile;
     }
 
     public Path logFile() {

@@ -67,13 +67,6 @@ public final class ConnectorConfig {
         return new ConnectorConfig(copy);
     }
 
-    /** The same connector with one setting removed. */
-    public ConnectorConfig without(String key) {
-        ObjectNode copy = document.deepCopy();
-        ((ObjectNode) copy.get("config")).remove(key);
-        return new ConnectorConfig(copy);
-    }
-
     public ConnectorConfig withName(String name) {
         ObjectNode copy = document.deepCopy();
         copy.put("name", name);

@@ -39,20 +39,6 @@ public final class KafkaBroker implements AutoCloseable {
         this.jvm = jvm;
     }
 
-    /**
-     * Starts a broker and waits until it serves clients.
-     *
-     * @param workDir an empty directory for its config, data and log
-     * @param port the client port on 127.0.0.1
-     * @param controllerPort the KRaft controller port on 127.0.0.1
-     * @param log4jConfig the log4j2 configuration of the forked JVM
-     */
-    public static KafkaBroker start(Path workDir, int port, int controllerPort, Path log4jConfig) {
-        KafkaBroker broker = launch(workDir, port, controllerPort, log4jConfig);
-        broker.awaitReady();
-        return broker;
-    }
-
     /** Starts the broker's JVM without waiting; {@link #awaitReady()} waits. */
     static KafkaBroker launch(Path workDir, int port, int controllerPort, Path log4jConfig) {
         Path dataDir = workDir.resolve("data");
@@ -149,7 +135,6 @@ public final class KafkaBroker implements AutoCloseable {
                     + READY_TIMEOUT.toSeconds() + " s; the end of " + jvm.logFile() + ":\n" + jvm.tail(40), cause);
         }
     }
-
 
     public int port() {
         return port;

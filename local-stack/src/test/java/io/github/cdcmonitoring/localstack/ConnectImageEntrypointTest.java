@@ -128,21 +128,87 @@ class ConnectImageEntrypointTest {
                 .hasMessageContaining("APICURIO_REGISTRY");
     }
 
+    /**
+     * The names the image itself consumes and the worker property each becomes, copied by hand from the image's
+     * script, not from the code under test: debezium/container-images, connect-base/3.7/docker-entrypoint.sh at
+     * commit 07fabf0541b948a0da58e4d8d0092d4e44696399 (lines 28-37 defaults, 62-77 the exports, 78-80 HEAP_OPTS;
+     * the CONNECT_ loop from line 311).
+     * The script's generic rule then turns each CONNECT_FOO_BAR into foo.bar.
+     */
+    private static final Map<String, String> IMAGE_NAMES = Map.ofEntries(
+            Map.entry("BOOTSTRAP_SERVERS", "bootstrap.servers"),
+            Map.entry("GROUP_ID", "group.id"),
+            Map.entry("CONFIG_STORAGE_TOPIC", "config.storage.topic"),
+            Map.entry("OFFSET_STORAGE_TOPIC", "offset.storage.topic"),
+            Map.entry("STATUS_STORAGE_TOPIC", "status.storage.topic"),
+            Map.entry("KEY_CONVERTER", "key.converter"),
+            Map.entry("VALUE_CONVERTER", "value.converter"),
+            Map.entry("SHUTDOWN_TIMEOUT", "task.shutdown.graceful.timeout.ms"),
+            Map.entry("OFFSET_FLUSH_INTERVAL_MS", "offset.flush.interval.ms"),
+            Map.entry("OFFSET_FLUSH_TIMEOUT_MS", "offset.flush.timeout.ms"),
+            Map.entry("REST_PORT", "rest.port"),
+            Map.entry("REST_HOST_NAME", "rest.host.name"),
+            Map.entry("ADVERTISED_PORT", "rest.advertised.port"),
+            Map.entry("ADVERTISED_HOST_NAME", "rest.advertised.host.name"));
+
+    @Test
+    void everyImageNameMapsToThePropertyTheScriptExports() {
+        IMAGE_NAMES.forEach((name, property) -> assertThat(properties(env(name, "value-of-" + name)))
+                .as(name).containsEntry(property, "value-of-" + name));
+    }
+
+    /**
+     * The repository's connect service, checked against values written out by hand from docker-compose.yml and the
+     * image's defaults, then every variable of the service accounted for by the script's rules: a name the image
+     * consumes (the table above), CONNECT_* (to the property the rule names), the two JVM option variables, or a
+     * variable the worker process simply sees (the connector's ${env:...} values).
+     */
     @Test
     void theRepositorysComposeFileTranslatesCompletely() {
         RepoFiles repo = RepoFiles.locate();
         Map<String, String> compose = ComposeFile.read(repo.file("docker-compose.yml"), repo.dotEnv().asMap())
                 .serviceEnvironment("connect");
-        Map<String, String> p = ConnectImageEntrypoint.translate(compose, "127.0.0.1").workerProperties();
+        ConnectImageEntrypoint.Result result = ConnectImageEntrypoint.translate(compose, "127.0.0.1");
+        Map<String, String> p = result.workerProperties();
+
+        assertThat(p).containsEntry("bootstrap.servers", "kafka:29092")
+                .containsEntry("group.id", "cdc-connect")
+                .containsEntry("config.storage.topic", "connect_configs")
+                .containsEntry("offset.storage.topic", "connect_offsets")
+                .containsEntry("status.storage.topic", "connect_statuses")
+                .containsEntry("offset.flush.interval.ms", "5000") // OFFSET_FLUSH_INTERVAL_MS, image default 60000
+                .containsEntry("offset.flush.timeout.ms", "5000") // image default
+                .containsEntry("task.shutdown.graceful.timeout.ms", "10000") // image default of SHUTDOWN_TIMEOUT
+                .containsEntry("config.storage.replication.factor", "1")
+                .containsEntry("offset.storage.replication.factor", "1")
+                .containsEntry("status.storage.replication.factor", "1")
+                .containsEntry("config.providers", "env")
+                .containsEntry("config.providers.env.class",
+                        "org.apache.kafka.common.config.provider.EnvVarConfigProvider")
+                .containsEntry("connector.client.config.override.policy", "All")
+                .containsEntry("key.converter", JSON)
+                .containsEntry("value.converter", JSON)
+                .containsEntry("plugin.path", "/kafka/connect"); // the image's Dockerfile: CONNECT_PLUGIN_PATH
+        assertThat(result.heapOpts()).isEqualTo("-Xms256m -Xmx1g");
+        assertThat(result.kafkaOpts()).startsWith("-javaagent:/kafka/jmx-exporter/jmx_prometheus_javaagent.jar=8080:");
+        assertThat(result.environment()).containsKey("CDC_DB_PASSWORD");
+        assertThat(p.keySet()).noneMatch(k -> k.contains("cdc.db") || k.contains("heap") || k.contains("kafka.opts"));
+
         compose.forEach((name, value) -> {
-            if (name.startsWith("CONNECT_") && !name.startsWith("CONNECT_LOG4J")) {
-                String property = name.substring(8).toLowerCase(Locale.ROOT).replace('_', '.');
+            if (IMAGE_NAMES.containsKey(name)) {
+                assertThat(p).as(name).containsEntry(IMAGE_NAMES.get(name), value);
+            } else if (name.startsWith("CONNECT_LOG4J")) {
+                assertThat(p.keySet()).as(name).noneMatch(k -> k.startsWith("log4j"));
+            } else if (name.startsWith("CONNECT_")) {
+                String property = name.substring("CONNECT_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
                 assertThat(p).as(name).containsEntry(property, value);
+            } else if (name.equals("HEAP_OPTS")) {
+                assertThat(result.heapOpts()).as(name).isEqualTo(value);
+            } else if (name.equals("KAFKA_OPTS")) {
+                assertThat(result.kafkaOpts()).as(name).isEqualTo(value);
+            } else {
+                assertThat(result.environment()).as(name + " reaches the worker process").containsEntry(name, value);
             }
         });
-        assertThat(p).containsEntry("group.id", compose.getOrDefault("GROUP_ID", "1"))
-                .containsEntry("config.storage.topic", compose.get("CONFIG_STORAGE_TOPIC"))
-                .containsEntry("offset.storage.topic", compose.get("OFFSET_STORAGE_TOPIC"))
-                .containsEntry("offset.flush.interval.ms", compose.getOrDefault("OFFSET_FLUSH_INTERVAL_MS", "60000"));
     }
 }

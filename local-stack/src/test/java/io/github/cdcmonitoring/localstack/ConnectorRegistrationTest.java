@@ -64,8 +64,31 @@ class ConnectorRegistrationTest {
         assertNothingLeftFor("unknown-table", "unknown_table_slot");
     }
 
+    /**
+     * The rollback branch of register-connector.sh: a configuration Connect's validation accepts (Debezium does not
+     * check the publication there) but whose task fails at start, because the publication does not exist and
+     * publication.autocreate.mode=disabled forbids creating it. The script created the connector, so it must delete
+     * it again, and no replication slot may stay behind holding WAL.
+     */
     @Test
     @Order(3)
+    void aConnectorWhoseTaskFailsIsRemovedAgainWithItsSlot() throws SQLException {
+        ConnectorConfig bad = stack.connectorConfig().withName("missing-publication")
+                .with("publication.name", "no_such_publication").with("slot.name", "missing_publication_slot");
+
+        ConnectorRegistration.Result result = stack.register(bad);
+        System.out.println("register-connector.sh exit " + result.exitCode() + ":\n" + result.output());
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).as("it passed validation and was created")
+                .contains("created missing-publication")
+                .as("Debezium's reason is shown").contains("Publication autocreation is disabled")
+                .as("and it was rolled back").contains("removed missing-publication again");
+        assertNothingLeftFor("missing-publication", "missing_publication_slot");
+    }
+
+    @Test
+    @Order(4)
     void theRepositoryConfigIsIdempotentAndCapturesTheInventoryDataset() throws SQLException {
         stack.postgres().loadInventory(); // the README's one psql command, before the connector exists
 
