@@ -47,6 +47,16 @@ public final class ConnectRest {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** A PUT without a body, e.g. {@code /connectors/<name>/pause} or {@code .../resume}. */
+    public Response put(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** A POST without a body, e.g. {@code /connectors/<name>/tasks/0/restart}. */
+    public Response post(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** Connector names, or empty while the worker is not serving yet. */
     public Optional<List<String>> connectors() {
         Response response;
