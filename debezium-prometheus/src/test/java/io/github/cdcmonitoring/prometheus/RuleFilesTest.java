@@ -1,0 +1,241 @@
+package io.github.cdcmonitoring.prometheus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.github.cdcmonitoring.prometheus.RuleFiles.Rule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** RuleFiles on the shipped rule files, and the conventions every shipped rule keeps (STYLE.md, alerts). */
+class RuleFilesTest {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Set<String> SEVERITIES = Set.of("critical", "warning", "info");
+    private static final Pattern ALERT_NAME =
+            Pattern.compile("(Connect|Debezium|Postgres|Cdc|ChangeExporter|DataGenerator|Prometheus)[A-Z][A-Za-z0-9]*");
+    private static final Pattern RECORD_NAME = Pattern.compile("[a-z_]+:[a-z0-9_]+:[a-z0-9_]+");
+    private static final Pattern LABEL_REFERENCE = Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)");
+    /** Several scrape intervals: 4 x 15 s. */
+    private static final Duration SHORTEST_FOR = Duration.ofMinutes(1);
+
+    private final List<Rule> rules = RuleFiles.read(Shipped.rulesDir());
+
+    @Test
+    void readsEveryRuleOfTheShippedFiles() throws IOException {
+        // independent count: the rule keys as plain text in the files
+        long alertLines = 0;
+        long recordLines = 0;
+        for (Path file : RuleFiles.ruleFiles(Shipped.rulesDir())) {
+            for (String line : Files.readAllLines(file)) {
+                alertLines += line.strip().startsWith("- alert: ") ? 1 : 0;
+                recordLines += line.strip().startsWith("- record: ") ? 1 : 0;
+            }
+        }
+        assertThat(rules.stream().filter(Rule::isAlert).count()).isEqualTo(alertLines).isGreaterThan(20);
+        assertThat(rules.stream().filter(r -> !r.isAlert()).count()).isEqualTo(recordLines).isPositive();
+        assertThat(rules).extracting(r -> r.file().getFileName().toString())
+                .allMatch(name -> name.endsWith(RuleFiles.RULE_FILE_SUFFIX) && !name.endsWith(RuleFiles.TEST_FILE_SUFFIX));
+
+        Rule taskFailed = rule("ConnectTaskFailed");
+        assertThat(taskFailed.group()).isEqualTo("connect");
+        assertThat(taskFailed.expr()).isEqualTo("kafka_connect_connector_task_status{status=\"failed\"} == 1");
+        assertThat(taskFailed.forDuration()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(taskFailed.labels()).containsExactly(Map.entry("severity", "critical"));
+        assertThat(taskFailed.annotations()).containsOnlyKeys("summary", "description", "runbook_url");
+
+        Rule captured = rule("name:debezium_metrics_captured_events:rate5m");
+        assertThat(captured.kind()).isEqualTo(RuleFiles.Kind.RECORD);
+        assertThat(captured.forDuration()).isZero();
+        assertThat(captured.expr()).contains("debezium_metrics_events_seen_total").contains("debezium_metrics_events_filtered_total");
+    }
+
+    @Test
+    void everyAlertHasSeverityAnnotationsAndARunbookSectionInTheReadme() throws IOException {
+        Set<String> anchors = readmeAnchors();
+        for (Rule alert : alerts()) {
+            String name = alert.name();
+            assertThat(alert.severity()).as("severity of %s", name).isIn(SEVERITIES);
+            assertThat(alert.annotations()).as("annotations of %s", name)
+                    .containsOnlyKeys("summary", "description", "runbook_url");
+            assertThat(alert.annotations().get("summary")).as("summary of %s", name).isNotBlank();
+            assertThat(alert.annotations().get("description")).as("description of %s", name).isNotBlank();
+            String anchor = name.toLowerCase(Locale.ROOT);
+            assertThat(alert.annotations().get("runbook_url")).as("runbook_url of %s", name)
+                    .isEqualTo("debezium-prometheus/README.md#" + anchor);
+            assertThat(anchors).as("README.md sections (runbook of %s)", name).contains(anchor);
+            assertThat(alert.forDuration()).as("for: of %s", name).isGreaterThanOrEqualTo(SHORTEST_FOR);
+        }
+    }
+
+    @Test
+    void namesFollowTheConventions() {
+        Set<String> seen = new HashSet<>();
+        for (Rule rule : rules) {
+            assertThat(seen.add(rule.name())).as("%s defined once", rule.name()).isTrue();
+            assertThat(rule.name()).matches(rule.isAlert() ? ALERT_NAME : RECORD_NAME);
+        }
+    }
+
+    /** promtool checks what the tests say; this checks that they say it for every rule. */
+    @Test
+    void everyAlertFiresAndStaysQuietInItsUnitTestsAndEveryRecordingRuleIsChecked() throws IOException {
+        for (Path ruleFile : RuleFiles.ruleFiles(Shipped.rulesDir())) {
+            String testName = ruleFile.getFileName().toString()
+                    .replace(RuleFiles.RULE_FILE_SUFFIX, RuleFiles.TEST_FILE_SUFFIX);
+            JsonNode tests = YAML.readTree(Shipped.rulesDir().resolve(testName).toFile()).get("tests");
+            for (Rule rule : RuleFiles.readFile(ruleFile)) {
+                if (rule.isAlert()) {
+                    List<JsonNode> firing = alertCases(tests, rule.name(), true);
+                    assertThat(firing).as("%s: a test where %s fires", testName, rule.name()).isNotEmpty();
+                    assertThat(alertCases(tests, rule.name(), false))
+                            .as("%s: a test where %s does not fire", testName, rule.name()).isNotEmpty();
+                    Set<String> referenced = labelReferences(rule);
+                    for (JsonNode expected : firing) {
+                        assertThat(expected.has("exp_annotations")).as("%s: annotations of %s checked", testName,
+                                rule.name()).isTrue();
+                        Set<String> labels = fieldNames(expected.get("exp_labels"));
+                        assertThat(labels).as("%s: labels %s's annotations use survive its expression", testName,
+                                rule.name()).containsAll(referenced);
+                    }
+                } else {
+                    assertThat(recordingChecks(tests, rule.name()))
+                            .as("%s: a promql_expr_test of %s", testName, rule.name()).isPositive();
+                }
+            }
+        }
+    }
+
+    @Test
+    void refusesUnknownKeysAndMisplacedOnes(@TempDir Path dir) throws IOException {
+        Path unknown = dir.resolve("x.rules.yml");
+        Files.writeString(unknown, """
+                groups:
+                  - name: g
+                    rules:
+                      - alert: A
+                        expr: up == 0
+                        severity: critical
+                """);
+        assertThatThrownBy(() -> RuleFiles.readFile(unknown))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(unknown.toString()).hasMessageContaining("alert A").hasMessageContaining("`severity`");
+
+        Path recordWithFor = dir.resolve("y.rules.yml");
+        Files.writeString(recordWithFor, """
+                groups:
+                  - name: g
+                    rules:
+                      - record: a:b:c
+                        expr: up
+                        for: 1m
+                """);
+        assertThatThrownBy(() -> RuleFiles.readFile(recordWithFor))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("`for` is only valid on alerting rules");
+
+        Path test = dir.resolve("x.rules.test.yml");
+        Files.writeString(test, "rule_files: [x.rules.yml]\n");
+        assertThat(RuleFiles.ruleFiles(dir)).containsExactly(unknown, recordWithFor);
+        assertThat(RuleFiles.testFiles(dir)).containsExactly(test);
+    }
+
+    @Test
+    void parsesPrometheusDurations() {
+        assertThat(RuleFiles.parseDuration("1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(RuleFiles.parseDuration("1h30m")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(RuleFiles.parseDuration("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(RuleFiles.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(RuleFiles.parseDuration("1d")).isEqualTo(Duration.ofDays(1));
+        assertThat(RuleFiles.parseDuration("0")).isZero();
+        for (String bad : new String[] {"", "5", "5 m", "1m1h", "-1m", "1.5m"}) {
+            assertThatThrownBy(() -> RuleFiles.parseDuration(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a Prometheus duration");
+        }
+    }
+
+    private List<Rule> alerts() {
+        return rules.stream().filter(Rule::isAlert).toList();
+    }
+
+    private Rule rule(String name) {
+        return rules.stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no rule " + name));
+    }
+
+    /** exp_alerts entries for the alert: the expected alerts of firing cases, or the empty lists of quiet ones. */
+    private static List<JsonNode> alertCases(JsonNode tests, String alertName, boolean firing) {
+        List<JsonNode> cases = new java.util.ArrayList<>();
+        for (JsonNode test : tests) {
+            for (JsonNode check : iterable(test.get("alert_rule_test"))) {
+                if (!alertName.equals(check.path("alertname").asText())) {
+                    continue;
+                }
+                JsonNode expected = check.get("exp_alerts");
+                boolean quiet = expected == null || expected.isEmpty();
+                if (firing && !quiet) {
+                    expected.forEach(cases::add);
+                } else if (!firing && quiet) {
+                    cases.add(check);
+                }
+            }
+        }
+        return cases;
+    }
+
+    private static long recordingChecks(JsonNode tests, String recordName) {
+        long count = 0;
+        for (JsonNode test : tests) {
+            for (JsonNode check : iterable(test.get("promql_expr_test"))) {
+                count += check.path("expr").asText().contains(recordName) ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    private static Iterable<JsonNode> iterable(JsonNode node) {
+        return node == null ? List.of() : node;
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new HashSet<>();
+        if (node != null) {
+            node.fieldNames().forEachRemaining(names::add);
+        }
+        return names;
+    }
+
+    private static Set<String> labelReferences(Rule alert) {
+        Set<String> labels = new HashSet<>();
+        for (String text : alert.annotations().values()) {
+            Matcher m = LABEL_REFERENCE.matcher(text);
+            while (m.find()) {
+                labels.add(m.group(1));
+            }
+        }
+        return labels;
+    }
+
+    /** GitHub's heading anchors: lower case, punctuation other than '-' and '_' dropped, spaces to '-'. */
+    private static Set<String> readmeAnchors() throws IOException {
+        return Files.readAllLines(Shipped.readme()).stream()
+                .filter(line -> line.startsWith("#"))
+                .map(line -> line.replaceFirst("^#+\\s*", "").strip().toLowerCase(Locale.ROOT)
+                        .replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'))
+                .collect(Collectors.toSet());
+    }
+}
