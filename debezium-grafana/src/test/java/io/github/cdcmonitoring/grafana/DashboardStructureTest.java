@@ -1,0 +1,86 @@
+package io.github.cdcmonitoring.grafana;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.cdcmonitoring.postgres.DotEnv;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The shipped dashboards themselves, read from debezium-grafana/dashboards/, against the rules of DashboardChecks. */
+class DashboardStructureTest {
+
+    private static List<DashboardFile> dashboards;
+
+    @BeforeAll
+    static void load() {
+        dashboards = Shipped.dashboards();
+    }
+
+    @Test
+    void theFiveDashboardsOfTheContractAreShippedWithTheirUids() {
+        Map<String, String> found = new java.util.TreeMap<>();
+        for (DashboardFile d : dashboards) {
+            found.put(d.path().getFileName().toString(), d.uid());
+        }
+        assertThat(found).isEqualTo(new java.util.TreeMap<>(Shipped.DASHBOARD_UIDS));
+    }
+
+    @Test
+    void everyDashboardFollowsTheStructureRules() {
+        String uid = Shipped.provisionedDatasourceUid();
+        Map<String, List<String>> tags = Shipped.tagsByUid(dashboards);
+        List<String> problems = new ArrayList<>();
+        for (DashboardFile d : dashboards) {
+            problems.addAll(DashboardChecks.problems(d, uid, tags));
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void schemaVersionIsTheOneOfThePinnedGrafana() {
+        DotEnv env = Shipped.REPO.dotEnv();
+        String version = env.asMap().get("GRAFANA_VERSION");
+        assertThat(version)
+                .as(".env must pin GRAFANA_VERSION (the grafana image tag; owned by the compose helper, decided in "
+                        + "/work/notes/decisions.txt)")
+                .isNotBlank();
+        int expected = GrafanaSchemaVersions.forGrafana(version);
+        for (DashboardFile d : dashboards) {
+            assertThat(d.schemaVersion()).as(d + " schemaVersion for Grafana " + version).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void everyDashboardHasQueriesAndTheOverviewShowsTheWholePipeline() {
+        for (DashboardFile d : dashboards) {
+            assertThat(d.queries()).as(d.toString()).isNotEmpty();
+        }
+        DashboardFile overview = dashboards.stream().filter(d -> "cdc-overview".equals(d.uid())).findFirst()
+                .orElseThrow();
+        String all = String.join("\n", overview.queries().stream().map(PanelQuery::expr).toList());
+        // One screen from the database write to the consumer: Connect state, Debezium connection, end-to-end latency,
+        // written vs captured, the slot's retained WAL and the firing alerts.
+        assertThat(all).contains("kafka_connect_connector_status", "kafka_connect_connector_task_status",
+                "debezium_metrics_connected", "cdc_end_to_end_latency_seconds_bucket",
+                "generator_committed_rows_total", "cdc_change_events_total", "pg_replication_slots_pg_wal_lsn_diff",
+                "ALERTS{alertstate=\"firing\"}");
+    }
+
+    @Test
+    void noQueryUsesTheServerLabelOrMetricsMissingFromOlderExporters() {
+        // postgres_exporter 0.18+ dropped the `server` label, and Debian's 0.11 lacks pg_wal_* / pg_replication_slot_*:
+        // a dashboard using either would be empty on one of the two versions the project runs.
+        for (DashboardFile d : dashboards) {
+            for (PanelQuery q : d.queries()) {
+                assertThat(q.expr()).as(q.describe())
+                        .doesNotContainPattern("\\bserver\\s*(=|!=|=~|!~)")
+                        .doesNotContainPattern("(by|without|on|ignoring)\\s*\\([^)]*\\bserver\\b")
+                        .doesNotContainPattern("\\bpg_wal_\\w+")
+                        .doesNotContainPattern("\\bpg_replication_slot_\\w+");
+            }
+        }
+    }
+}
