@@ -1,7 +1,21 @@
 -- Schema and CDC roles for database testDB.
 -- Run once at first start by the postgres image (docker-entrypoint-initdb.d, through psql, as the superuser, in the
 -- database named by POSTGRES_DB) and by the native test harness in the same way. Uses psql's \getenv, so run it with
--- psql 15 or newer: psql -v ON_ERROR_STOP=1 -d testDB -f init-db.sql
+-- psql 15 or newer: CDC_DB_PASSWORD=... MONITOR_DB_PASSWORD=... psql -v ON_ERROR_STOP=1 -d testDB -f init-db.sql
+-- The postgres service's healthcheck turns healthy only once the roles and the publication below exist.
+
+-- The role passwords come from the environment (CDC_DB_PASSWORD, MONITOR_DB_PASSWORD in .env), not from this file.
+-- Both are checked before anything is created, so a missing one leaves no half-built database.
+\getenv cdc_password CDC_DB_PASSWORD
+\if :{?cdc_password}
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'init-db.sql: environment variable CDC_DB_PASSWORD (the capture role password) is not set'; END $$;
+\endif
+\getenv monitor_password MONITOR_DB_PASSWORD
+\if :{?monitor_password}
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'init-db.sql: environment variable MONITOR_DB_PASSWORD (the monitoring role password) is not set'; END $$;
+\endif
 
 -- The generator's tables ---------------------------------------------------------------------------------------------
 CREATE TABLE users (
@@ -36,12 +50,7 @@ CREATE TABLE debezium_heartbeat (
 
 -- Least-privilege capture role ----------------------------------------------------------------------------------------
 -- Debezium logs in as cdc_capture, never as the superuser: it may replicate and read the captured tables, and write
--- only its heartbeat row. Its password comes from the environment (CDC_DB_PASSWORD in .env), not from this file.
-\getenv cdc_password CDC_DB_PASSWORD
-\if :{?cdc_password}
-\else
-  DO $$ BEGIN RAISE EXCEPTION 'init-db.sql: environment variable CDC_DB_PASSWORD (the capture role password) is not set'; END $$;
-\endif
+-- only its heartbeat row.
 CREATE ROLE cdc_capture WITH LOGIN REPLICATION PASSWORD :'cdc_password';
 GRANT CONNECT ON DATABASE :"DBNAME" TO cdc_capture;
 GRANT USAGE ON SCHEMA public, inventory TO cdc_capture;
@@ -49,6 +58,11 @@ GRANT SELECT ON users, orders TO cdc_capture;
 GRANT SELECT, INSERT, UPDATE ON debezium_heartbeat TO cdc_capture;
 -- Tables that inventory.sql creates later (as this same superuser) become readable by the capture role too.
 ALTER DEFAULT PRIVILEGES IN SCHEMA inventory GRANT SELECT ON TABLES TO cdc_capture;
+
+-- Monitoring role -----------------------------------------------------------------------------------------------------
+-- postgres-exporter logs in as cdc_monitor: pg_monitor lets it read the statistics views and pg_replication_slots
+-- (WAL retained by the slot); it gets no access to table data and cannot replicate.
+CREATE ROLE cdc_monitor WITH LOGIN PASSWORD :'monitor_password' IN ROLE pg_monitor;
 
 -- The publication is created here, by the table owner, so the connector needs no CREATE privilege
 -- (register-postgresql.json sets publication.autocreate.mode=disabled). TABLES IN SCHEMA picks up inventory tables.

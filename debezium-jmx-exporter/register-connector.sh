@@ -13,6 +13,10 @@
 # 3. Creates or updates it with PUT /connectors/<name>/config (idempotent: same file, same result).
 # 4. Waits until the connector and all its tasks are RUNNING. If one FAILED, prints Connect's error, deletes a
 #    connector this run created (nothing is left half-registered) and exits non-zero.
+# Every request is retried while Connect cannot answer it yet - connection refused, no answer in time, HTTP 5xx
+# (Connect's "Request timed out" while the worker joins its group) or 409 (rebalance in progress) - and all of it,
+# retries and the wait for RUNNING, stays within REGISTER_WAIT_SECONDS (default 120) in total. Retrying is safe:
+# every request the script makes is idempotent.
 # Exit status: 0 registered and running, 1 rejected or failed, 2 usage or Connect unreachable.
 set -euo pipefail
 
@@ -20,13 +24,14 @@ file=${1:-}
 connect_url=${CONNECT_URL:-http://localhost:8083}
 wait_seconds=${REGISTER_WAIT_SECONDS:-120}
 
-die() { echo "register-connector: $*" >&2; exit "${2:-1}"; }
+die() { echo "register-connector: $1" >&2; exit "${2:-1}"; }
 
 [[ -n "$file" ]] || die "usage: CONNECT_URL=http://host:8083 $0 <connector.json>" 2
 [[ -r "$file" ]] || die "cannot read connector file $file" 2
 command -v jq >/dev/null || die "jq is required" 2
 command -v curl >/dev/null || die "curl is required" 2
 [[ "$wait_seconds" =~ ^[0-9]+$ ]] || die "REGISTER_WAIT_SECONDS must be a whole number of seconds, got '$wait_seconds'" 2
+deadline=$((SECONDS + wait_seconds))
 
 name=$(jq -er '.name | select(type == "string" and length > 0)' "$file") \
   || die "$file: field 'name' is missing or not a string" 2
@@ -35,25 +40,56 @@ config=$(jq -ec '.config | select(type == "object")' "$file") \
 class=$(jq -er '.["connector.class"] // empty' <<<"$config") \
   || die "$file: config.connector.class is missing" 2
 
-# Prints the HTTP body to stdout and returns 0 for 2xx; on any other status prints Connect's message and returns 1.
+# One request, retried until Connect answers it or the overall deadline passes. Prints the HTTP body to stdout.
+# Returns 0 for 2xx; 1 for any other answer (Connect's message is printed to stderr); 2 if Connect could not be
+# reached or kept failing transiently until the deadline. Callers run it in a command substitution, a subshell, so
+# they must pass that status on themselves: see request_failed.
 call() {
-  local method=$1 path=$2 body=${3:-} out status
+  local method=$1 path=$2 body=${3:-} out status rc args delay=1 remaining
   out=$(mktemp)
-  if [[ -n "$body" ]]; then
-    status=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' \
-      --data-binary "$body" "$connect_url$path") || { rm -f "$out"; die "cannot reach Kafka Connect at $connect_url" 2; }
-  else
-    status=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" "$connect_url$path") \
-      || { rm -f "$out"; die "cannot reach Kafka Connect at $connect_url" 2; }
-  fi
-  cat "$out"; rm -f "$out"
-  [[ "$status" == 2* ]] || { echo "HTTP $status" >&2; return 1; }
+  while :; do
+    remaining=$((deadline - SECONDS))
+    (( remaining > 0 )) || remaining=1
+    # One attempt never outlasts the overall deadline, nor Connect's own 90 s request timeout by much.
+    args=(-sS -o "$out" -w '%{http_code}' --connect-timeout 5 --max-time $(( remaining < 95 ? remaining : 95 )) -X "$method")
+    [[ -z "$body" ]] || args+=(-H 'Content-Type: application/json' --data-binary "$body")
+    rc=0
+    status=$(curl "${args[@]}" "$connect_url$path" 2>/dev/null) || rc=$?
+    if (( rc == 0 )) && [[ "$status" == 2* ]]; then
+      cat "$out"; rm -f "$out"; return 0
+    fi
+    if (( rc == 0 )) && [[ "$status" != 5* && "$status" != 409 ]]; then
+      # A definite answer (400 bad config, 404, ...): retrying would not change it.
+      cat "$out"; rm -f "$out"; echo "HTTP $status" >&2; return 1
+    fi
+    if (( SECONDS + delay >= deadline )); then
+      if (( rc != 0 )); then
+        rm -f "$out"
+        echo "register-connector: cannot reach Kafka Connect at $connect_url (curl exit $rc) within ${wait_seconds}s" >&2
+        return 2
+      fi
+      cat "$out"; rm -f "$out"; echo "HTTP $status, still after ${wait_seconds}s" >&2; return 1
+    fi
+    if (( rc != 0 )); then
+      echo "register-connector: $method $path: Kafka Connect not reachable yet (curl exit $rc), retrying in ${delay}s" >&2
+    else
+      echo "register-connector: $method $path: HTTP $status $(jq -r '.message // empty' "$out" 2>/dev/null || true), retrying in ${delay}s" >&2
+    fi
+    sleep "$delay"
+    delay=$(( delay < 8 ? delay * 2 : 10 ))
+  done
+}
+
+# After `x=$(call ...)` failed with status $1: exit 2 if Connect was unreachable, else exit 1 with the message $2.
+request_failed() {
+  (( $1 == 2 )) && exit 2
+  die "$2"
 }
 
 echo "register-connector: validating $name ($class) at $connect_url"
 # Connect validates the name too, so it goes into the body.
 validation=$(call PUT "/connector-plugins/$class/config/validate" "$(jq -c --arg name "$name" '. + {name: $name}' <<<"$config")") \
-  || die "Connect refused to validate $name: $validation"
+  || request_failed $? "Connect refused to validate $name: $validation"
 errors=$(jq -r '.configs[].value | select((.errors | length) > 0) | "  \(.name): \(.errors | join("; "))"' <<<"$validation")
 if [[ -n "$errors" ]]; then
   echo "register-connector: Connect rejected the configuration of $name:" >&2
@@ -94,11 +130,15 @@ if [[ -n "$tables" ]]; then
 fi
 
 existed=false
-if call GET "/connectors/$name" >/dev/null 2>&1; then existed=true; fi
-response=$(call PUT "/connectors/$name/config" "$config") || die "Connect rejected $name: $response"
+rc=0
+call GET "/connectors/$name" >/dev/null 2>&1 || rc=$?
+case $rc in
+  0) existed=true ;;
+  2) die "cannot reach Kafka Connect at $connect_url within ${wait_seconds}s" 2 ;;
+esac
+response=$(call PUT "/connectors/$name/config" "$config") || request_failed $? "Connect rejected $name: $response"
 if $existed; then echo "register-connector: updated $name"; else echo "register-connector: created $name"; fi
 
-deadline=$((SECONDS + wait_seconds))
 while :; do
   status=$(call GET "/connectors/$name/status" 2>/dev/null) || status='{}'
   connector_state=$(jq -r '.connector.state // "UNKNOWN"' <<<"$status" 2>/dev/null || echo UNKNOWN)

@@ -406,4 +406,49 @@ class ComposeFileTest {
         assertThat(changeExporter.path("KAFKA_BOOTSTRAP_SERVERS").asText()).isEqualTo("kafka:29092");
         assertThat(changeExporter.path("CHANGE_EXPORTER_METRICS_PORT").asText()).isEqualTo("9401");
     }
+
+    /** The container ports a service publishes ("${BIND_ADDRESS}:${X_PORT}:9090" -> 9090). */
+    private static Set<String> containerPorts(String service) {
+        Set<String> ports = new TreeSet<>();
+        compose.at("/services/" + service + "/ports").forEach(p -> {
+            String[] parts = p.asText().split(":");
+            ports.add(parts[parts.length - 1].replace("/tcp", ""));
+        });
+        return ports;
+    }
+
+    @Test
+    void prometheusAndGrafanaReachTheServicesWhereTheyListen() throws IOException {
+        // prometheus.yml and the Grafana datasource live in other folders; once they exist, their host:port targets
+        // must be compose services listening on those ports.
+        Path prometheusYml = repo.root().resolve("debezium-prometheus/prometheus.yml");
+        Path datasource = repo.root().resolve("debezium-grafana/provisioning/datasources/datasource.yml");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(prometheusYml) || Files.exists(datasource),
+                "debezium-prometheus/ and debezium-grafana/ are not in this checkout yet");
+        List<String> targets = new ArrayList<>();
+        if (Files.exists(prometheusYml)) {
+            JsonNode prometheus = new ObjectMapper().valueToTree(new Yaml().load(Files.readString(prometheusYml)));
+            prometheus.path("scrape_configs").forEach(job -> job.path("static_configs").forEach(sc ->
+                    sc.path("targets").forEach(t -> targets.add(job.path("job_name").asText() + " " + t.asText()))));
+            assertThat(targets).isNotEmpty();
+        }
+        if (Files.exists(datasource)) {
+            JsonNode sources = new ObjectMapper().valueToTree(new Yaml().load(Files.readString(datasource)));
+            sources.path("datasources").forEach(ds -> targets.add("grafana datasource "
+                    + ds.path("url").asText().replaceFirst("^https?://", "").replaceFirst("/.*$", "")));
+        }
+        List<String> unreachable = new ArrayList<>();
+        for (String entry : targets) {
+            String target = entry.substring(entry.lastIndexOf(' ') + 1);
+            String host = target.split(":")[0];
+            String port = target.split(":")[1];
+            if (host.equals("localhost")) {
+                continue; // Prometheus scraping itself
+            }
+            if (compose.at("/services/" + host).isMissingNode() || !containerPorts(host).contains(port)) {
+                unreachable.add(entry);
+            }
+        }
+        assertThat(unreachable).as("targets that are no compose service:port").isEmpty();
+    }
 }

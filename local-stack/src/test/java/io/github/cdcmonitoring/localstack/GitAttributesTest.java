@@ -41,8 +41,8 @@ class GitAttributesTest {
             }
         });
         assertThat(notLf).as("files a Windows checkout would write with CRLF endings").isEmpty();
-        // The Windows wrapper is the one file that needs CRLF.
-        assertThat(checkAttr(repo, "eol", List.of("mvnw.cmd"))).containsEntry("mvnw.cmd", "crlf");
+        // The Windows wrapper is the one file that needs CRLF: committed so, and never converted.
+        assertThat(checkAttr(repo, "text", List.of("mvnw.cmd"))).containsEntry("mvnw.cmd", "unset");
     }
 
     private static Map<String, String> checkAttr(RepoFiles repo, String attribute, List<String> files)
