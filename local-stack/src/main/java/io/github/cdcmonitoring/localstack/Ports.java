@@ -1,11 +1,10 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.postgres.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Loopback ports: free ones for tests, and a clear error when a fixed one is taken. */
 final class Ports {
@@ -13,28 +12,12 @@ final class Ports {
     private Ports() {
     }
 
-    /** {@code count} distinct free ports on 127.0.0.1 (all held open while choosing, so none repeats). */
+    /**
+     * {@code count} distinct free ports on 127.0.0.1, below the ephemeral range so that no outgoing connection is
+     * given one of them before its server binds it (see {@link FreePorts}).
+     */
     static int[] free(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port on the loopback interface", e);
-        } finally {
-            for (ServerSocket socket : sockets) {
-                try {
-                    socket.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
+        return FreePorts.choose(count);
     }
 
     /** Fails, naming the port and the setting it comes from, if something already listens there. */

@@ -1,14 +1,14 @@
 package io.github.cdcmonitoring.postgres;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -20,6 +20,9 @@ import java.util.stream.Stream;
 final class Psql {
 
     private static final int MIN_MAJOR_VERSION = 15; // \getenv arrived in psql 15
+    private static final Duration VERSION_LIMIT = Duration.ofSeconds(10);
+    /** init-db.sql takes well under a second and inventory.sql a few; this only ends a hung run. */
+    private static final Duration FILE_LIMIT = Duration.ofMinutes(5);
 
     private final Path executable;
 
@@ -52,42 +55,29 @@ final class Psql {
 
     private static int majorVersion(Path psql) {
         try {
-            Process process = new ProcessBuilder(psql.toString(), "--version").redirectErrorStream(true).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor(10, TimeUnit.SECONDS);
-            Matcher m = Pattern.compile("(\\d+)(\\.\\d+)?").matcher(out);
-            return m.find() ? Integer.parseInt(m.group(1)) : -1;
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            BoundedProcess.Result result = BoundedProcess.run("psql --version", List.of(psql.toString(), "--version"),
+                    Map.of(), VERSION_LIMIT);
+            Matcher m = Pattern.compile("(\\d+)(\\.\\d+)?").matcher(result.output());
+            return result.exitCode() == 0 && m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (IllegalStateException notRunnable) {
             return -1;
         }
     }
 
     /** Runs a file with ON_ERROR_STOP, as the given user; throws with psql's own output if any statement fails. */
     void runFile(Path sqlFile, int port, String database, String user, String password, Map<String, String> env) {
-        ProcessBuilder pb = new ProcessBuilder(executable.toString(), "-v", "ON_ERROR_STOP=1", "--no-psqlrc", "--quiet",
-                "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", user, "-d", database, "-f", sqlFile.toString())
-                .redirectErrorStream(true);
-        pb.environment().put("PGPASSWORD", password);
-        pb.environment().putAll(env);
-        try {
-            Process process = pb.start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(5, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("psql -f " + sqlFile.getFileName() + " did not finish in 5 minutes");
-            }
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("psql -f " + sqlFile.getFileName() + " failed (exit "
-                        + process.exitValue() + "): " + out.strip());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + executable, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running psql", e);
-        }
+        runFile(sqlFile, port, database, user, password, env, FILE_LIMIT);
+    }
+
+    /** As {@link #runFile(Path, int, String, String, String, Map)}; psql is killed and the call fails after {@code limit}. */
+    void runFile(Path sqlFile, int port, String database, String user, String password, Map<String, String> env,
+                 Duration limit) {
+        Map<String, String> environment = new HashMap<>(env);
+        environment.put("PGPASSWORD", password);
+        // A server that accepts the connection but never answers must not hold psql forever either.
+        environment.put("PGCONNECT_TIMEOUT", "10");
+        BoundedProcess.runChecked("psql -f " + sqlFile.getFileName(), List.of(executable.toString(),
+                "-v", "ON_ERROR_STOP=1", "--no-psqlrc", "--quiet", "-h", "127.0.0.1", "-p", Integer.toString(port),
+                "-U", user, "-d", database, "-f", sqlFile.toString()), environment, limit);
     }
 }

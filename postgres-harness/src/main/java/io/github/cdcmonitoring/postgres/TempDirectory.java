@@ -9,7 +9,10 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The temporary directories the harnesses create for server data and logs, and their removal on shutdown. */
+/**
+ * The temporary directories the harnesses create for server data and logs, and their removal on shutdown. Each one is
+ * registered with {@link LeftoverReaper}, so it is removed even when the JVM is killed before it can do so itself.
+ */
 public final class TempDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(TempDirectory.class);
@@ -19,7 +22,9 @@ public final class TempDirectory {
 
     public static Path create(String prefix) {
         try {
-            return Files.createTempDirectory(prefix);
+            Path dir = Files.createTempDirectory(prefix);
+            LeftoverReaper.watchDirectory(dir);
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory", e);
         }
@@ -27,13 +32,18 @@ public final class TempDirectory {
 
     /** Removes a directory tree; a failure is logged, not thrown, since this runs while shutting down. */
     public static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
+        if (dir == null) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("could not remove {}: {}", dir, e.getMessage());
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                LOG.warn("could not remove {}: {}", dir, e.getMessage());
+            }
+        }
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            LeftoverReaper.forgetDirectory(dir);
         }
     }
 }

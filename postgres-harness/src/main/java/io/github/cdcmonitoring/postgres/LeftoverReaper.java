@@ -1,0 +1,234 @@
+package io.github.cdcmonitoring.postgres;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes what this JVM started (server processes, temporary directories) when the JVM dies without cleaning up:
+ * SIGKILL, a crash, surefire ending a hung fork. Shutdown hooks do not run then, and PostgreSQL does not notice its
+ * parent's death, so it would keep its port and its data directory.
+ *
+ * <p>A small {@code sh} watcher, started once per JVM in a session of its own (Ctrl-C does not reach it), reads its
+ * stdin, a pipe whose only writer is this JVM. The kernel closes that pipe when the JVM ends, however it ends; the
+ * watcher then reads this JVM's registry file, stops each registered process that is still running (checking that
+ * its command line still names its data directory, so a reused pid is never hit), waits until no process names a
+ * registered directory any more (bounded), and removes each registered directory. A JVM that exits after closing everything leaves an empty registry, and the watcher just
+ * exits.
+ *
+ * <p>Should the watcher itself have been killed, the next JVM to use this class cleans up registries whose owner is
+ * gone, and says so.
+ */
+public final class LeftoverReaper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeftoverReaper.class);
+    private static final String PREFIX = "cdc-monitoring-reaper-";
+    private static final long OWNER = ProcessHandle.current().pid();
+
+    /**
+     * The watcher: waits for EOF on stdin; SIGQUITs (immediate shutdown) the registered processes, SIGKILLs any left
+     * after ten seconds; waits up to thirty seconds for every process whose command line names a registered directory
+     * to end (forked JVMs whose logs and data live there exit by themselves once this JVM is gone); removes the
+     * directories.
+     */
+    private static final String WATCHER = """
+            trap '' INT TERM HUP
+            reg="$0"
+            cat >/dev/null
+            [ -f "$reg" ] || exit 0
+            names() {
+              cmd=$(tr '\\000' ' ' < "/proc/$1/cmdline" 2>/dev/null) || return 1
+              case "$cmd" in *"$2"*) return 0 ;; esac
+              return 1
+            }
+            signal() {
+              while read -r kind pid marker; do
+                [ "$kind" = pid ] && names "$pid" "$marker" && kill "-$1" "$pid" 2>/dev/null
+              done < "$reg"
+            }
+            registered_alive() {
+              while read -r kind pid marker; do
+                [ "$kind" = pid ] && names "$pid" "$marker" && return 0
+              done < "$reg"
+              return 1
+            }
+            dir_in_use() {
+              while read -r kind path; do
+                [ "$kind" = dir ] || continue
+                for f in /proc/[0-9]*/cmdline; do
+                  p=${f#/proc/}; p=${p%/cmdline}
+                  [ "$p" = "$$" ] && continue
+                  names "$p" "$path" && return 0
+                done
+              done < "$reg"
+              return 1
+            }
+            signal QUIT
+            i=0
+            while [ "$i" -lt 100 ] && registered_alive; do sleep 0.1; i=$((i + 1)); done
+            signal KILL
+            i=0
+            while [ "$i" -lt 60 ] && dir_in_use; do sleep 0.5; i=$((i + 1)); done
+            while read -r kind path; do
+              [ "$kind" = dir ] && rm -rf -- "$path"
+            done < "$reg"
+            rm -f -- "$reg"
+            """;
+
+    private static final Map<String, String> ENTRIES = new LinkedHashMap<>();
+    private static Path registry;
+    /** Held for the JVM's lifetime: its write end is what the watcher waits on (and a collected stream would close it). */
+    private static Process watcher;
+
+    private LeftoverReaper() {
+    }
+
+    /** Removes {@code dir} should this JVM die before {@link #forgetDirectory}. */
+    public static void watchDirectory(Path dir) {
+        update("dir " + dir.toAbsolutePath(), "dir " + dir.toAbsolutePath());
+    }
+
+    public static void forgetDirectory(Path dir) {
+        update("dir " + dir.toAbsolutePath(), null);
+    }
+
+    /**
+     * Stops process {@code pid} should this JVM die before {@link #forgetProcess}; {@code marker} is a string in its
+     * command line (its data directory), checked before any signal.
+     */
+    public static void watchProcess(long pid, String marker) {
+        if (marker.isBlank() || marker.contains("\n")) {
+            throw new IllegalArgumentException("marker must be one non-blank line: " + marker);
+        }
+        update("pid " + pid, "pid " + pid + " " + marker);
+    }
+
+    public static void forgetProcess(long pid) {
+        update("pid " + pid, null);
+    }
+
+    /** The pid of this JVM's watcher, if it has one (for tests). */
+    static synchronized Optional<Long> watcherPid() {
+        return watcher == null ? Optional.empty() : Optional.of(watcher.pid());
+    }
+
+    private static synchronized void update(String key, String line) {
+        if (line == null) {
+            if (ENTRIES.remove(key) == null) {
+                return;
+            }
+        } else {
+            ENTRIES.put(key, line);
+        }
+        ensureWatcher();
+        write();
+    }
+
+    private static void ensureWatcher() {
+        if (watcher != null && watcher.isAlive()) {
+            return;
+        }
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        if (registry == null) {
+            cleanUpAfterDeadOwners(tmp);
+            registry = tmp.resolve(PREFIX + OWNER + ".txt");
+        }
+        List<String> command = new ArrayList<>();
+        setsid().ifPresent(command::add);
+        command.addAll(List.of("sh", "-c", WATCHER, registry.toString()));
+        try {
+            watcher = new ProcessBuilder(command)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the leftover watcher (sh)", e);
+        }
+    }
+
+    private static void write() {
+        try {
+            Path next = registry.resolveSibling(registry.getFileName() + ".next");
+            Files.write(next, ENTRIES.values(), StandardCharsets.UTF_8);
+            Files.move(next, registry, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + registry, e);
+        }
+    }
+
+    /** Registries whose JVM is gone and whose watcher did not finish (it was killed too): clean up now, loudly. */
+    private static void cleanUpAfterDeadOwners(Path tmp) {
+        List<Path> registries;
+        try (Stream<Path> files = Files.list(tmp)) {
+            registries = files.filter(f -> f.getFileName().toString().matches(PREFIX + "\\d+\\.txt")).toList();
+        } catch (IOException e) {
+            LOG.warn("cannot look for leftovers of earlier runs in {}: {}", tmp, e.getMessage());
+            return;
+        }
+        for (Path file : registries) {
+            String name = file.getFileName().toString();
+            long owner = Long.parseLong(name.substring(PREFIX.length(), name.length() - ".txt".length()));
+            if (owner == OWNER || ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+                continue;
+            }
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                continue; // its watcher removed it just now
+            }
+            if (!lines.isEmpty()) {
+                LOG.warn("an earlier run (pid {}) died without cleaning up and its watcher is gone; removing what it "
+                        + "left: {}", owner, String.join("; ", lines));
+            }
+            clean(lines);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}: {}", file, e.getMessage());
+            }
+        }
+    }
+
+    private static void clean(List<String> lines) {
+        for (String line : lines) {
+            String[] parts = line.split(" ", 3);
+            if (parts[0].equals("pid") && parts.length == 3) {
+                ProcessHandle.of(Long.parseLong(parts[1]))
+                        .filter(p -> p.info().commandLine().map(c -> c.contains(parts[2])).orElse(false))
+                        .ifPresent(p -> {
+                            p.destroyForcibly();
+                            p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> null).join();
+                        });
+            }
+        }
+        for (String line : lines) {
+            String[] parts = line.split(" ", 2);
+            if (parts[0].equals("dir") && parts.length == 2) {
+                TempDirectory.deleteRecursively(Path.of(parts[1]));
+            }
+        }
+    }
+
+    private static Optional<String> setsid() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, "setsid");
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate.toString());
+            }
+        }
+        return Optional.empty();
+    }
+}

