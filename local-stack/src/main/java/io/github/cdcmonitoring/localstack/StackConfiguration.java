@@ -72,9 +72,11 @@ final class StackConfiguration {
 
     /** Reads and checks everything; throws with one line naming what is missing or wrong. */
     static StackConfiguration assemble(LocalStack.Options options) {
-        // Programs on PATH first: a machine without them cannot run the stack however it is built.
+        // Programs on PATH first (a machine without them cannot run the stack however it is built), then the jars
+        // the build makes, then ports: each missing piece is named before anything starts.
         Optional<Programs> programs = options.monitoring() ? Optional.of(programs()) : Optional.empty();
         RepoFiles repo = RepoFiles.locate();
+        Optional<Built> built = programs.map(p -> new Built(jar(repo, GENERATOR_JAR), jar(repo, CHANGE_EXPORTER_JAR)));
         DotEnv env = repo.dotEnv();
         ComposeFile compose = ComposeFile.read(repo.file(COMPOSE_FILE), env.asMap());
         ConnectImageEntrypoint.Result image =
@@ -85,9 +87,14 @@ final class StackConfiguration {
         StackPorts ports = ports(options);
         ConnectorConfig connector = ConnectorConfig.read(repo.file(CONNECTOR_FILE))
                 .withDatabase("127.0.0.1", ports.postgres());
-        Optional<Monitoring> monitoring = programs.map(p -> monitoring(p, repo, env, compose, ports, options));
+        Optional<Monitoring> monitoring = programs.map(p -> monitoring(p, built.orElseThrow(), repo, env, compose,
+                ports, options));
         return new StackConfiguration(repo, env, ports, compose, image, connector, exporterDir, agentConfig,
                 options.loadInventory(), options.registerConnector(), monitoring);
+    }
+
+    /** The jars of the repository's own programs, made by the build. */
+    private record Built(Path generatorJar, Path changeExporterJar) {
     }
 
     /** The native programs of the monitoring side. */
@@ -101,8 +108,8 @@ final class StackConfiguration {
         return new Programs(prometheus, postgresExporter, Executables.findAny("grafana", "grafana-server"));
     }
 
-    private static Monitoring monitoring(Programs programs, RepoFiles repo, DotEnv env, ComposeFile compose,
-                                         StackPorts ports, LocalStack.Options options) {
+    private static Monitoring monitoring(Programs programs, Built built, RepoFiles repo, DotEnv env,
+                                         ComposeFile compose, StackPorts ports, LocalStack.Options options) {
         Map<String, String> workload = new LinkedHashMap<>();
         for (String key : new String[] {"GENERATOR_RATE", "GENERATOR_THREADS", "GENERATOR_MIX"}) {
             workload.put(key, env.get(key));
@@ -110,9 +117,7 @@ final class StackConfiguration {
         if (options.generatorRate() != null) {
             workload.put("GENERATOR_RATE", options.generatorRate().toString());
         }
-        Path generatorJar = jar(repo, GENERATOR_JAR);
-        Path changeExporterJar = jar(repo, CHANGE_EXPORTER_JAR);
-        return new Monitoring(generatorJar, workload, changeExporterJar, programs.postgresExporter(),
+        return new Monitoring(built.generatorJar(), workload, built.changeExporterJar(), programs.postgresExporter(),
                 postgresExporterEnvironment(repo, compose, ports.postgres()), programs.prometheus(),
                 repo.file(PROMETHEUS_YML), programs.grafana(), repo.root().resolve(GRAFANA_DIR),
                 programs.grafana().isPresent() ? grafanaEnvironment(compose) : Map.of());
