@@ -12,13 +12,16 @@ import java.util.Map;
  */
 final class MonitoringServices {
 
-    /** The JVMs are small programs; the compose images run them with the JVM's container defaults. */
+    /**
+     * Capped heaps: at a modest rate each program needs a few tens of MiB, and without a cap each JVM would size its
+     * heap to a quarter of the machine's memory beside the broker and the worker.
+     */
     private static final List<String> SMALL_JVM = List.of("-Xms32m", "-Xmx256m");
 
     private MonitoringServices() {
     }
 
-    /** Database settings the generator and postgres_exporter connect with. */
+    /** Where and as whom the generator writes. */
     record Database(int port, String name, String superuser, String superuserPassword) {
     }
 
