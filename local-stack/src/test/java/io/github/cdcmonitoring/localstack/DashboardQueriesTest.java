@@ -40,6 +40,11 @@ class DashboardQueriesTest {
             "__range_s", "300", "__range_ms", "300000");
     private static final Pattern LABEL_VALUES =
             Pattern.compile("^\\s*label_values\\(\\s*(?:(.+?)\\s*,\\s*)?([a-zA-Z_]\\w*)\\s*\\)\\s*$");
+    /**
+     * Series Prometheus makes itself from its alerting rules: they exist only while an alert is pending or firing, so
+     * a healthy stack has none. The "firing alerts" panel that reads them is checked like every other panel.
+     */
+    private static final Set<String> RULE_ENGINE_SERIES = Set.of("ALERTS", "ALERTS_FOR_STATE");
     /** Rows that only appear with time, e.g. the first tombstone after the first delete: wait this long for them. */
     private static final Duration DATA_WAIT = Duration.ofMinutes(3);
 
@@ -120,7 +125,7 @@ class DashboardQueriesTest {
                     Set<String> known = prometheus.metricNames();
                     List<String> missing = new ArrayList<>();
                     usedBy.forEach((name, where) -> {
-                        if (!name.contains(":") && !known.contains(name)) {
+                        if (!name.contains(":") && !known.contains(name) && !RULE_ENGINE_SERIES.contains(name)) {
                             missing.add(name + " (used by " + where + ")");
                         }
                     });
