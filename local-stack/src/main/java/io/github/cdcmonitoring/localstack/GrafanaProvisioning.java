@@ -73,7 +73,7 @@ final class GrafanaProvisioning {
                 + " beside it or at /usr/share/grafana");
     }
 
-    private static void copyProvisioning(Path source, Path target, String prometheusUrl, Path dashboards) {
+    static void copyProvisioning(Path source, Path target, String prometheusUrl, Path dashboards) {
         if (!Files.isDirectory(source)) {
             throw new IllegalStateException("missing " + source);
         }
