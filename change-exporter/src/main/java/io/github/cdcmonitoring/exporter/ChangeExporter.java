@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.exporter;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -106,7 +109,7 @@ final class ChangeExporter implements AutoCloseable {
         });
         LOG.info("subscribed to topics matching {} as group {}", config.topicPattern().pattern(), config.groupId());
         long nextLagRefresh = 0;
-        long nextProgress = clockMillis.getAsLong() + PROGRESS_INTERVAL_MILLIS;
+        long lastProgress = clockMillis.getAsLong();
         long eventsAtLastProgress = 0;
         boolean uncommitted = false;
         try {
@@ -117,7 +120,7 @@ final class ChangeExporter implements AutoCloseable {
                 }
                 if (!records.isEmpty()) {
                     uncommitted = true;
-                    kafka.commitSync();
+                    commit(kafka);
                     uncommitted = false;
                 }
                 long now = clockMillis.getAsLong();
@@ -125,14 +128,14 @@ final class ChangeExporter implements AutoCloseable {
                     refreshLag(kafka);
                     nextLagRefresh = now + LAG_REFRESH_MILLIS;
                 }
-                if (now >= nextProgress) {
+                if (now - lastProgress >= PROGRESS_INTERVAL_MILLIS) {
                     long events = totals.changeEvents();
                     LOG.info("progress: {} events/s; {}; lag {} records",
-                            String.format(java.util.Locale.ROOT, "%.1f",
-                                    (events - eventsAtLastProgress) * 1000.0 / PROGRESS_INTERVAL_MILLIS),
+                            String.format(Locale.ROOT, "%.1f", (events - eventsAtLastProgress) * 1000.0
+                                    / (now - lastProgress)),
                             totals.describe(), metrics.totalLag());
                     eventsAtLastProgress = events;
-                    nextProgress = now + PROGRESS_INTERVAL_MILLIS;
+                    lastProgress = now;
                 }
             }
         } catch (WakeupException e) {
@@ -146,6 +149,18 @@ final class ChangeExporter implements AutoCloseable {
             } catch (KafkaException e) {
                 LOG.warn("could not commit the last batch on shutdown ({}); a restart counts it again", e.toString());
             }
+        }
+    }
+
+    /**
+     * Commits what the last poll returned. A rebalance that took the partitions away meanwhile makes the commit fail;
+     * the new owner then reads that batch again (at least once), which is no reason to stop.
+     */
+    private static void commit(KafkaConsumer<byte[], byte[]> kafka) {
+        try {
+            kafka.commitSync();
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            LOG.warn("offset commit failed ({}); the batch will be read again", e.toString());
         }
     }
 

@@ -36,7 +36,8 @@ final class ExporterConfig {
     static final String KAFKA_WAIT_SECONDS = "CHANGE_EXPORTER_KAFKA_WAIT_SECONDS";
 
     private static final String PREFIX = "CHANGE_EXPORTER_";
-    private static final List<String> OWN_VARIABLES = List.of(TOPIC_PATTERN, GROUP_ID, METRICS_PORT, KAFKA_WAIT_SECONDS);
+    private static final List<String> OWN_VARIABLES =
+            List.of(TOPIC_PATTERN, GROUP_ID, METRICS_PORT, KAFKA_WAIT_SECONDS);
     /**
      * The compose stack's .env names the host side of the /metrics port CHANGE_EXPORTER_PORT. A shell that sourced
      * .env passes it on; it is not the exporter's to read, and not a misspelling to reject.

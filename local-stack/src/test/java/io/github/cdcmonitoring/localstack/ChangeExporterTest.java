@@ -120,7 +120,14 @@ class ChangeExporterTest {
         awaitCounts(exporter, backlog);
         long backlogDoneMillis = System.currentTimeMillis(); // every backlog event was consumed before this
         Set<String> backlogIds = ids(backlog);
-        runGenerator(Duration.ofSeconds(6)); // and live events, consumed as they arrive
+        // Events that wait in Connect: written while the connector is paused, sent to Kafka after the resume. Their
+        // capture leg is seconds long, so an exporter that measured only the Kafka leg (consume time minus record
+        // timestamp) puts them in the lowest buckets, below their lower bound.
+        pauseConnector("pause");
+        runGenerator(Duration.ofSeconds(4));
+        pauseConnector("resume");
+        stack.rest().awaitRunning(stack.connectorName(), Duration.ofSeconds(60));
+        runGenerator(Duration.ofSeconds(4)); // and live events, consumed as they arrive
         List<ConsumerRecord<String, String>> records = drain();
 
         PrometheusText metrics = awaitCounts(exporter, records);
@@ -132,35 +139,40 @@ class ChangeExporterTest {
         for (String topic : List.of(usersTopic, ordersTopic)) {
             List<Event> events = events(records, topic);
             String table = events.get(0).table();
-            List<Event> live = events.stream().filter(e -> !e.op().equals("r")).toList();
-            assertThat(live).as("non-snapshot events on " + topic).hasSizeGreaterThan(50);
+            List<Event> streamed = events.stream().filter(e -> !e.op().equals("r")).toList(); // not snapshot reads
+            assertThat(streamed).as("non-snapshot events on " + topic).hasSizeGreaterThan(50);
 
             // Capture leg: the record timestamp is in the record, so the histogram must match exactly.
             Histogram capture = Histogram.of(settled, "cdc_capture_latency_seconds", table);
-            assertThat(capture.count()).as(table + " capture count = non-snapshot events").isEqualTo(live.size());
-            assertThat(capture.sum()).as(table + " capture sum")
-                    .isCloseTo(live.stream().mapToLong(Event::captureMillis).sum() / 1000.0, within(live.size()));
+            assertThat(capture.count()).as(table + " capture count = non-snapshot events")
+                    .isEqualTo(streamed.size());
+            assertThat(capture.sum()).as(table + " capture sum").isCloseTo(
+                    streamed.stream().mapToLong(Event::captureMillis).sum() / 1000.0, within(streamed.size()));
             capture.buckets().forEach((le, observed) -> assertThat(observed).as(table + " capture le=" + le)
-                    .isEqualTo(live.stream().filter(e -> e.captureMillis() / 1000.0 <= le).count()));
+                    .isEqualTo(streamed.stream().filter(e -> e.captureMillis() / 1000.0 <= le).count()));
 
             // End to end: consumed no earlier than the record was written and the exporter was started, no later
             // than the scrape that showed its count complete (the backlog's, or the final one).
-            long[] low = live.stream().mapToLong(e -> Math.max(e.recordMillis(), exporterStartMillis) - e.sourceMillis())
+            long[] low = streamed.stream()
+                    .mapToLong(e -> Math.max(e.recordMillis(), exporterStartMillis) - e.sourceMillis()).toArray();
+            long[] high = streamed.stream()
+                    .mapToLong(e -> (backlogIds.contains(e.id()) ? backlogDoneMillis : doneMillis) - e.sourceMillis())
                     .toArray();
-            long[] high = live.stream().mapToLong(e -> (backlogIds.contains(e.id()) ? backlogDoneMillis : doneMillis)
-                    - e.sourceMillis()).toArray();
             Histogram endToEnd = Histogram.of(settled, "cdc_end_to_end_latency_seconds", table);
-            assertThat(endToEnd.count()).as(table + " end-to-end count = non-snapshot events").isEqualTo(live.size());
+            assertThat(endToEnd.count()).as(table + " end-to-end count = non-snapshot events")
+                    .isEqualTo(streamed.size());
             assertThat(endToEnd.sum()).as(table + " end-to-end sum, seconds")
                     .isBetween(sum(low) / 1000.0 - 1e-6, sum(high) / 1000.0 + 1e-6);
             endToEnd.buckets().forEach((le, observed) -> assertThat(observed).as(table + " end-to-end le=" + le)
                     .isBetween(countAtMost(high, le), countAtMost(low, le)));
             // The bounds can tell a wrong measure from the right one: the backlog makes "consumed" and "written to
-            // Kafka" seconds apart.
-            assertThat(sum(low) - live.stream().mapToLong(Event::captureMillis).sum())
+            // Kafka" seconds apart, the pause makes "written to Kafka" and "committed" seconds apart.
+            assertThat(sum(low) - streamed.stream().mapToLong(Event::captureMillis).sum())
                     .as(table + ": the backlog puts the lower bound above the capture leg").isGreaterThan(1000L * 50);
+            assertThat(streamed.stream().filter(e -> e.captureMillis() > 1000).count())
+                    .as(table + ": events held up by the pause").isGreaterThan(20);
             System.out.printf("%s: %d events, capture sum %.3f s, end-to-end sum %.3f s within [%.3f, %.3f]%n", table,
-                    live.size(), capture.sum(), endToEnd.sum(), sum(low) / 1000.0, sum(high) / 1000.0);
+                    streamed.size(), capture.sum(), endToEnd.sum(), sum(low) / 1000.0, sum(high) / 1000.0);
 
             long newest = events.stream().mapToLong(Event::sourceMillis).max().orElseThrow();
             double age = settled.find("cdc_newest_change_age_seconds", "table", table).orElseThrow().value();
@@ -446,6 +458,12 @@ class ChangeExporterTest {
                 "CHANGE_EXPORTER_GROUP_ID", GROUP,
                 "CHANGE_EXPORTER_METRICS_PORT", "0",
                 "CHANGE_EXPORTER_KAFKA_WAIT_SECONDS", "60"), EXPORTER_START);
+    }
+
+    private static void pauseConnector(String action) {
+        ConnectRest.Response response = stack.rest().put("/connectors/" + stack.connectorName() + "/" + action,
+                JSON.createObjectNode());
+        assertThat(response.status()).as(action + ": " + response.body()).isEqualTo(202);
     }
 
     /** Runs the generator at a steady rate for the given time, then stops it; remembers what it committed. */

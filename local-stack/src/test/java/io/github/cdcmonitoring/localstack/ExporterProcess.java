@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
 /**
  * {@code java -jar change-exporter/target/change-exporter.jar} as a child process, as compose or the native stack
  * runs it: its environment holds only the variables the test sets (inherited KAFKA_ and CHANGE_EXPORTER_ ones
- * removed), and {@link #stop()} sends SIGTERM. Its stdout and stderr go to a file, not a pipe: a thread reading a pipe
- * loses the last lines when the JDK closes the pipe at the child's exit ("Stream closed"), and those lines (the
- * summary) are what the tests check. The file is echoed with a prefix into the test output at the end.
+ * removed), and {@link #stop()} sends SIGTERM. Its stdout and stderr go to a file, not a pipe:
+ * {@link Process#destroy()} closes the pipes right after sending the signal, so a thread reading them loses everything the process writes while
+ * shutting down ("Stream closed"), and that (the summary) is what the tests check. The file is echoed with a prefix
+ * into the test output when the process is closed.
  */
 final class ExporterProcess implements AutoCloseable {
 
