@@ -121,6 +121,35 @@ class RuleFilesTest {
         }
     }
 
+    /**
+     * Where a test expects an alert firing at time T, the same test checks it quiet one evaluation earlier: the
+     * alert turns from pending to firing exactly when its `for:` has passed.
+     */
+    @Test
+    void everyFiringCheckHasAQuietCheckOneEvaluationBefore() throws IOException {
+        for (Path testFile : RuleFiles.testFiles(Shipped.rulesDir())) {
+            JsonNode root = YAML.readTree(testFile.toFile());
+            Duration interval = RuleFiles.parseDuration(root.path("evaluation_interval").asText("1m"));
+            for (JsonNode test : root.get("tests")) {
+                Set<String> quiet = new HashSet<>();
+                for (JsonNode check : iterable(test.get("alert_rule_test"))) {
+                    if (check.path("exp_alerts").isEmpty()) {
+                        quiet.add(check.path("alertname").asText() + "@"
+                                + RuleFiles.parseDuration(check.path("eval_time").asText()));
+                    }
+                }
+                for (JsonNode check : iterable(test.get("alert_rule_test"))) {
+                    if (!check.path("exp_alerts").isEmpty()) {
+                        String name = check.path("alertname").asText();
+                        Duration before = RuleFiles.parseDuration(check.path("eval_time").asText()).minus(interval);
+                        assertThat(quiet).as("%s, test \"%s\": %s checked quiet at %s", testFile.getFileName(),
+                                test.path("name").asText(), name, before).contains(name + "@" + before);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void refusesUnknownKeysAndMisplacedOnes(@TempDir Path dir) throws IOException {
         Path unknown = dir.resolve("x.rules.yml");
