@@ -41,9 +41,9 @@ class=$(jq -er '.["connector.class"] // empty' <<<"$config") \
   || die "$file: config.connector.class is missing" 2
 
 # One request, retried until Connect answers it or the overall deadline passes. Prints the HTTP body to stdout.
-# Returns 0 for 2xx; 1 for any other answer (Connect's message is printed to stderr); 2 if Connect could not be
-# reached or kept failing transiently until the deadline. Callers run it in a command substitution, a subshell, so
-# they must pass that status on themselves: see request_failed.
+# Returns 0 for 2xx; 1 for any other answer, or a 5xx/409 that lasts until the deadline (the body, Connect's message,
+# is still printed); 2 if Connect could not be reached at all before the deadline. Callers run it in a command
+# substitution, a subshell, where `exit 2` would leave only the subshell: they pass the status on with request_failed.
 call() {
   local method=$1 path=$2 body=${3:-} out status rc args delay=1 remaining
   out=$(mktemp)

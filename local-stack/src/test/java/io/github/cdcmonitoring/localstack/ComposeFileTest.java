@@ -175,6 +175,9 @@ class ComposeFileTest {
         assertThat(compose.at("/services/connect/depends_on/postgres/condition").asText()).isEqualTo("service_healthy");
         assertThat(compose.at("/services/connector-init/depends_on/connect/condition").asText()).isEqualTo("service_healthy");
         assertThat(compose.at("/services/data-generator/depends_on/postgres/condition").asText()).isEqualTo("service_healthy");
+        assertThat(compose.at("/services/postgres-exporter/depends_on/postgres/condition").asText()).isEqualTo("service_healthy");
+        assertThat(compose.at("/services/change-exporter/depends_on/kafka/condition").asText()).isEqualTo("service_healthy");
+        assertThat(compose.at("/services/grafana/depends_on/prometheus/condition").asText()).isEqualTo("service_healthy");
         // A service_healthy dependency on a service without a healthcheck would never start.
         compose.get("services").forEach(service -> service.path("depends_on").fields().forEachRemaining(dep -> {
             if ("service_healthy".equals(dep.getValue().path("condition").asText())) {

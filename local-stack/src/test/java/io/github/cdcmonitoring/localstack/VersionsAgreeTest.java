@@ -11,9 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.Test;
@@ -60,5 +63,43 @@ class VersionsAgreeTest {
             rs.next();
             assertThat(rs.getString(1)).startsWith(env.get("POSTGRES_VERSION"));
         }
+    }
+
+    @Test
+    void theImagesJavaRunsWhatTheBuildCompiles() throws IOException {
+        // The data-generator and change-exporter images compile in maven:${MAVEN_IMAGE_TAG} and run on
+        // eclipse-temurin:${JRE_IMAGE_TAG}; classes built for a newer release than that JRE fail to start with
+        // UnsupportedClassVersionError, which no test here would see (no image is built).
+        Matcher release = Pattern.compile("<maven.compiler.release>(\\d+)</maven.compiler.release>")
+                .matcher(Files.readString(repo.file("pom.xml")));
+        assertThat(release.find()).as("root pom sets maven.compiler.release").isTrue();
+        int compiled = Integer.parseInt(release.group(1));
+        Matcher jre = Pattern.compile("^(\\d+)").matcher(env.get("JRE_IMAGE_TAG"));
+        Matcher jdk = Pattern.compile("eclipse-temurin-(\\d+)").matcher(env.get("MAVEN_IMAGE_TAG"));
+        assertThat(jre.find() && jdk.find()).as("JRE_IMAGE_TAG and MAVEN_IMAGE_TAG name a Java version").isTrue();
+        assertThat(Integer.parseInt(jre.group(1))).as("JRE_IMAGE_TAG's Java").isGreaterThanOrEqualTo(compiled);
+        assertThat(Integer.parseInt(jdk.group(1))).as("MAVEN_IMAGE_TAG's Java").isGreaterThanOrEqualTo(compiled);
+    }
+
+    @Test
+    void dockerfileDefaultsEqualDotEnv() throws IOException {
+        // A Dockerfile may default an ARG for `docker build` without compose; the default must be .env's value, or
+        // the two ways of building give different images.
+        List<String> drift = new ArrayList<>();
+        for (String dockerfile : List.of("debezium-jmx-exporter/Dockerfile", "data-generator/Dockerfile",
+                "change-exporter/Dockerfile")) {
+            Path file = repo.root().resolve(dockerfile);
+            if (!Files.exists(file)) {
+                continue; // change-exporter/ arrives with its own branch
+            }
+            Matcher arg = Pattern.compile("(?m)^ARG ([A-Z0-9_]+)=(\\S+)").matcher(Files.readString(file));
+            while (arg.find()) {
+                String pinned = env.asMap().get(arg.group(1));
+                if (pinned != null && !pinned.equals(arg.group(2))) {
+                    drift.add(dockerfile + ": ARG " + arg.group(1) + "=" + arg.group(2) + " but .env has " + pinned);
+                }
+            }
+        }
+        assertThat(drift).isEmpty();
     }
 }

@@ -1,0 +1,115 @@
+package io.github.cdcmonitoring.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.cdcmonitoring.postgres.RepoFiles;
+import io.github.cdcmonitoring.postgres.RepoPostgres;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The postgres-exporter service's login, run for real: the compose service's environment (DATA_SOURCE_URI,
+ * DATA_SOURCE_USER=cdc_monitor, DATA_SOURCE_PASS) against a PostgreSQL initialised by init-db.sql, with the only
+ * change the server's address. The exporter binary is the distribution's postgres_exporter (Debian 0.11.1; the image
+ * runs a newer one, see .env), so this proves the role's privileges and the connection settings, not the image.
+ */
+class PostgresExporterRoleTest {
+
+    private static final Path EXPORTER = Path.of("/usr/bin/prometheus-postgres-exporter");
+
+    private final RepoFiles repo = RepoFiles.locate();
+
+    @Test
+    void cdcMonitorReadsTheReplicationSlotsButNoTableData() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(EXPORTER),
+                EXPORTER + " is not installed (Debian: apt-get install prometheus-postgres-exporter; .ci/run does)");
+        Map<String, String> service = ComposeFile.read(repo.file("docker-compose.yml"), repo.dotEnv().asMap())
+                .serviceEnvironment("postgres-exporter");
+        try (RepoPostgres pg = RepoPostgres.start()) {
+            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                // A slot such as Debezium's, so the exporter has one to report.
+                s.execute("SELECT pg_create_logical_replication_slot('exporter_test_slot', 'pgoutput')");
+            }
+            String user = service.get("DATA_SOURCE_USER");
+            String password = service.get("DATA_SOURCE_PASS");
+            // Least privilege: the monitoring role sees no table data.
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), user, password)) {
+                assertThatThrownBy(() -> c.createStatement().executeQuery("SELECT count(*) FROM users"))
+                        .hasMessageContaining("permission denied");
+            }
+
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = socket.getLocalPort();
+            }
+            ProcessBuilder builder = new ProcessBuilder(EXPORTER.toString(),
+                    "--web.listen-address=127.0.0.1:" + port).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().putAll(service);
+            // The service's address is postgres:5432 on the compose network; here the harness server.
+            builder.environment().put("DATA_SOURCE_URI", service.get("DATA_SOURCE_URI")
+                    .replace("postgres:5432", pg.host() + ":" + pg.port()));
+            String queries = service.get("PG_EXPORTER_EXTEND_QUERY_PATH");
+            Path queriesFile = repo.root().resolve("postgres-exporter/queries.yml");
+            if (queries != null) {
+                if (Files.exists(queriesFile)) {
+                    builder.environment().put("PG_EXPORTER_EXTEND_QUERY_PATH", queriesFile.toString());
+                } else {
+                    builder.environment().remove("PG_EXPORTER_EXTEND_QUERY_PATH"); // arrives with its own branch
+                }
+            }
+            Process exporter = builder.start();
+            try {
+                String metrics = scrape(port);
+                assertThat(metrics).contains("pg_up 1");
+                assertThat(metrics).containsPattern(
+                        "(?m)^pg_replication_slots_pg_wal_lsn_diff\\{.*slot_name=\"exporter_test_slot\".*} ");
+                assertThat(metrics).containsPattern("(?m)^pg_stat_activity_count\\{");
+                assertThat(metrics).containsPattern("(?m)^pg_exporter_last_scrape_error 0$");
+            } finally {
+                exporter.destroy();
+                exporter.waitFor();
+                try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_drop_replication_slot('exporter_test_slot')");
+                }
+            }
+        }
+    }
+
+    private static String scrape(int port) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("pg_up")) {
+                    return response.body();
+                }
+            } catch (java.io.IOException notListeningYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notListeningYet;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("postgres_exporter gave no metrics within 20 s");
+            }
+            Thread.sleep(200);
+        }
+    }
+}
