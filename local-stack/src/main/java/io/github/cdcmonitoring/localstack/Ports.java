@@ -1,6 +1,7 @@
 package io.github.cdcmonitoring.localstack;
 
 import io.github.cdcmonitoring.postgres.FreePorts;
+import io.github.cdcmonitoring.postgres.LeftoverReaper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,6 +26,8 @@ final class Ports {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException(setting + " must be a port between 1 and 65535, got " + port);
         }
+        // A run killed a moment ago may still hold the port while its leftover watcher stops it: wait for that first.
+        LeftoverReaper.settleEarlierRuns();
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
         } catch (IOException e) {

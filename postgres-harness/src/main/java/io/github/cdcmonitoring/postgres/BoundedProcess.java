@@ -36,6 +36,7 @@ final class BoundedProcess {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temporary file for the output of " + what, e);
         }
+        LeftoverReaper.watchPath(output); // removed even if this JVM is killed while the program runs
         try {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -66,8 +67,9 @@ final class BoundedProcess {
         } finally {
             try {
                 Files.deleteIfExists(output);
+                LeftoverReaper.forgetPath(output);
             } catch (IOException e) {
-                output.toFile().deleteOnExit();
+                output.toFile().deleteOnExit(); // and the watcher removes it should the JVM be killed
             }
         }
     }

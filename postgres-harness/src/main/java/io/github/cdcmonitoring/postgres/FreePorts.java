@@ -76,7 +76,8 @@ public final class FreePorts {
     /** The first port of {@code net.ipv4.ip_local_port_range} (Linux), or its default elsewhere. */
     static int ephemeralStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+            // readAllLines, not readString: /proc files report size 0, and readString then returned one byte ("3").
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return DEFAULT_EPHEMERAL_START;

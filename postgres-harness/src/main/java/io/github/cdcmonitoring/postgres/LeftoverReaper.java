@@ -28,14 +28,16 @@ import org.slf4j.LoggerFactory;
  * registered directory any more (bounded), and removes each registered directory. A JVM that exits after closing everything leaves an empty registry, and the watcher just
  * exits.
  *
- * <p>Should the watcher itself have been killed, the next JVM to use this class cleans up registries whose owner is
- * gone, and says so.
+ * <p>The next start waits for an earlier run's watcher to finish ({@link #settleEarlierRuns}), and should that
+ * watcher have been killed too, cleans up what the dead run's registry lists, and says so.
  */
 public final class LeftoverReaper {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeftoverReaper.class);
     private static final String PREFIX = "cdc-monitoring-reaper-";
     private static final long OWNER = ProcessHandle.current().pid();
+    /** A killed local stack's watcher: 10 s for the server at most, then up to 30 s for the forked JVMs. */
+    private static final java.time.Duration EARLIER_RUN_WAIT = java.time.Duration.ofSeconds(45);
 
     /**
      * The watcher: waits for EOF on stdin; SIGQUITs (immediate shutdown) the registered processes, SIGKILLs any left
@@ -84,7 +86,7 @@ public final class LeftoverReaper {
             while read -r kind path; do
               [ "$kind" = dir ] && rm -rf -- "$path"
             done < "$reg"
-            rm -f -- "$reg"
+            rm -f -- "$reg" "$reg.next"
             """;
 
     private static final Map<String, String> ENTRIES = new LinkedHashMap<>();
@@ -95,13 +97,13 @@ public final class LeftoverReaper {
     private LeftoverReaper() {
     }
 
-    /** Removes {@code dir} should this JVM die before {@link #forgetDirectory}. */
-    public static void watchDirectory(Path dir) {
-        update("dir " + dir.toAbsolutePath(), "dir " + dir.toAbsolutePath());
+    /** Removes {@code path} (a directory tree or a file) should this JVM die before {@link #forgetPath}. */
+    public static void watchPath(Path path) {
+        update("dir " + path.toAbsolutePath(), "dir " + path.toAbsolutePath());
     }
 
-    public static void forgetDirectory(Path dir) {
-        update("dir " + dir.toAbsolutePath(), null);
+    public static void forgetPath(Path path) {
+        update("dir " + path.toAbsolutePath(), null);
     }
 
     /**
@@ -117,11 +119,6 @@ public final class LeftoverReaper {
 
     public static void forgetProcess(long pid) {
         update("pid " + pid, null);
-    }
-
-    /** The pid of this JVM's watcher, if it has one (for tests). */
-    static synchronized Optional<Long> watcherPid() {
-        return watcher == null ? Optional.empty() : Optional.of(watcher.pid());
     }
 
     private static synchronized void update(String key, String line) {
@@ -142,7 +139,7 @@ public final class LeftoverReaper {
         }
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         if (registry == null) {
-            cleanUpAfterDeadOwners(tmp);
+            settleEarlierRuns();
             registry = tmp.resolve(PREFIX + OWNER + ".txt");
         }
         List<String> command = new ArrayList<>();
@@ -168,8 +165,14 @@ public final class LeftoverReaper {
         }
     }
 
-    /** Registries whose JVM is gone and whose watcher did not finish (it was killed too): clean up now, loudly. */
-    private static void cleanUpAfterDeadOwners(Path tmp) {
+    /**
+     * Waits until the leftovers of earlier runs that died are gone: their watchers need a few seconds (the forked
+     * JVMs of a killed local stack take up to 16 s to notice), and a start in the meantime would find the port taken.
+     * A registry whose watcher does not finish in time (the watcher was killed too) is cleaned here, with a warning
+     * naming what it held. Called before a server is started on a fixed port, and on first use.
+     */
+    public static synchronized void settleEarlierRuns() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         List<Path> registries;
         try (Stream<Path> files = Files.list(tmp)) {
             registries = files.filter(f -> f.getFileName().toString().matches(PREFIX + "\\d+\\.txt")).toList();
@@ -180,25 +183,49 @@ public final class LeftoverReaper {
         for (Path file : registries) {
             String name = file.getFileName().toString();
             long owner = Long.parseLong(name.substring(PREFIX.length(), name.length() - ".txt".length()));
-            if (owner == OWNER || ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+            if (owner == OWNER || ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)
+                    || !writtenByThisUser(file)) {
                 continue;
             }
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                continue; // its watcher removed it just now
+            long deadline = System.nanoTime() + EARLIER_RUN_WAIT.toNanos();
+            boolean announced = false;
+            while (Files.exists(file) && System.nanoTime() < deadline) {
+                if (!announced && !readQuietly(file).isEmpty()) {
+                    LOG.info("an earlier run (pid {}) died; waiting for its processes and directories to be removed",
+                            owner);
+                    announced = true;
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
+            List<String> lines = readQuietly(file);
             if (!lines.isEmpty()) {
-                LOG.warn("an earlier run (pid {}) died without cleaning up and its watcher is gone; removing what it "
-                        + "left: {}", owner, String.join("; ", lines));
+                LOG.warn("an earlier run (pid {}) died without cleaning up and its watcher did not finish within {} s; "
+                        + "removing what it left: {}", owner, EARLIER_RUN_WAIT.toSeconds(), String.join("; ", lines));
+                clean(lines);
             }
-            clean(lines);
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
                 LOG.warn("cannot remove {}: {}", file, e.getMessage());
             }
+        }
+    }
+
+    /** Only this user's registries: anyone can put a file in /tmp, and it must not make us delete or kill anything. */
+    private static boolean writtenByThisUser(Path file) {
+        return Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) && TempDirectory.ownedByThisUser(file);
+    }
+
+    private static List<String> readQuietly(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of(); // its watcher removed it just now
         }
     }
 

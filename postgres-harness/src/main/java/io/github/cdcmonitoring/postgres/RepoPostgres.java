@@ -103,6 +103,9 @@ public final class RepoPostgres implements AutoCloseable {
             throw new IllegalArgumentException("port must be 0 (a free one) or between 1 and 65535, got " + port);
         }
         RepoFiles repo = RepoFiles.locate();
+        if (port != 0) {
+            LeftoverReaper.settleEarlierRuns(); // a killed run on the same port may still be shutting down
+        }
         Path runDir = TempDirectory.create("repo-postgres-");
         RepoPostgres pg;
         try {
@@ -123,7 +126,7 @@ public final class RepoPostgres implements AutoCloseable {
     private void initialise(boolean loadInventory) {
         initdb();
         startServer(freePorts != null ? BIND_ATTEMPTS : 1);
-        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), connectionProperties());
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), internalConnectionProperties());
              Statement s = c.createStatement()) {
             // The image's entrypoint does the same from POSTGRES_DB (initdb set POSTGRES_USER's password).
             s.execute("CREATE DATABASE " + quoteIdent(database));
@@ -153,9 +156,11 @@ public final class RepoPostgres implements AutoCloseable {
         try {
             Files.writeString(passwordFile, superuserPassword + "\n");
             user.own(passwordFile);
+            // --no-sync skips only initdb's final flush of the new cluster's files (seconds on a busy disk); the
+            // server itself then runs with fsync as postgresql.conf says, and its first checkpoint syncs everything.
             BoundedProcess.runChecked("initdb", user.command(List.of(binaries.initdb().toString(),
                     "-D", dataDir.toString(), "-U", superuser, "--pwfile=" + passwordFile, "-E", "UTF8",
-                    "--no-locale", "--no-instructions")), user.environment(), INITDB_LIMIT);
+                    "--no-locale", "--no-instructions", "--no-sync")), user.environment(), INITDB_LIMIT);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + passwordFile, e);
         } finally {
@@ -234,9 +239,12 @@ public final class RepoPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the postmaster to report "ready" in its postmaster.pid, as pg_ctl does. Probing with a connection
+     * instead would, after a bind failure, reach whoever holds the port and wait out a login timeout there.
+     */
     private void awaitReady(long logStart) throws BindFailure {
         long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
-        SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!postmaster.isAlive()) {
                 LeftoverReaper.forgetProcess(postmaster.pid());
@@ -249,26 +257,48 @@ public final class RepoPostgres implements AutoCloseable {
                 throw new IllegalStateException("PostgreSQL exited with status " + postmaster.exitValue()
                         + " while starting; " + logFile + ":\n" + lastLines(log, 20));
             }
-            try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), connectionProperties())) {
-                return;
-            } catch (SQLException e) {
-                last = e; // not listening yet, or "the database system is starting up"
+            if (reportsReady()) {
+                try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), internalConnectionProperties())) {
+                    return;
+                } catch (SQLException e) {
+                    throw new IllegalStateException("PostgreSQL reports ready on port " + port + " but refuses a "
+                            + "connection: " + e.getMessage() + "; " + logFile + ":\n" + lastLines(logSince(logStart), 20), e);
+                }
             }
             sleep(READY_POLL_MS);
         }
         killPostmaster();
-        throw new IllegalStateException("PostgreSQL did not accept connections on port " + port + " within "
-                + STARTUP_LIMIT.toSeconds() + " s (last error: " + (last == null ? "none" : last.getMessage())
-                + "); " + logFile + ":\n" + lastLines(logSince(logStart), 20));
+        throw new IllegalStateException("PostgreSQL did not become ready on port " + port + " within "
+                + STARTUP_LIMIT.toSeconds() + " s; " + logFile + ":\n" + lastLines(logSince(logStart), 20));
     }
 
-    /** Bounded waits for every connection this class opens: a server that accepts but never answers cannot hang it. */
+    /** Line 1 of postmaster.pid is the postmaster's pid, line 8 its status ("starting", "ready", ...). */
+    private boolean reportsReady() {
+        try {
+            List<String> lines = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+            return lines.size() >= 8 && lines.get(0).strip().equals(Long.toString(postmaster.pid()))
+                    && lines.get(7).strip().equals("ready");
+        } catch (IOException notYetWritten) {
+            return false;
+        }
+    }
+
+    /**
+     * Bounded waits for the connections this class opens: a server that accepts but never answers cannot hang it.
+     * Connections handed to callers ({@link #connect()}) get the connect and login limits only, since a caller's
+     * statement may rightly run for minutes.
+     */
     private Properties connectionProperties() {
         Properties properties = new Properties();
         properties.setProperty("user", superuser);
         properties.setProperty("password", superuserPassword);
         properties.setProperty("connectTimeout", "5");
         properties.setProperty("loginTimeout", "10");
+        return properties;
+    }
+
+    private Properties internalConnectionProperties() {
+        Properties properties = connectionProperties();
         properties.setProperty("socketTimeout", "60");
         return properties;
     }

@@ -23,7 +23,7 @@ public final class TempDirectory {
     public static Path create(String prefix) {
         try {
             Path dir = Files.createTempDirectory(prefix);
-            LeftoverReaper.watchDirectory(dir);
+            LeftoverReaper.watchPath(dir);
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory", e);
@@ -43,7 +43,22 @@ public final class TempDirectory {
             }
         }
         if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            LeftoverReaper.forgetDirectory(dir);
+            LeftoverReaper.forgetPath(dir);
+        }
+    }
+
+    /** Whether this process's user owns {@code path} (not following a symlink): what others put in /tmp is not ours to use. */
+    static boolean ownedByThisUser(Path path) {
+        java.nio.file.LinkOption noFollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+        try {
+            try {
+                return Files.getAttribute(path, "unix:uid", noFollow)
+                        .equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+            } catch (UnsupportedOperationException | IllegalArgumentException | IOException notLinux) {
+                return Files.getOwner(path, noFollow).getName().equals(System.getProperty("user.name"));
+            }
+        } catch (IOException e) {
+            return false;
         }
     }
 }

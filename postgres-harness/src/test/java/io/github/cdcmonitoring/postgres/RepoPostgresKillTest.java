@@ -41,12 +41,7 @@ class RepoPostgresKillTest {
 
     @Test
     void sigkillOfTheOwningJvmLeavesNoProcessAndNoDirectory() throws Exception {
-        Path childLog = scratch.resolve("child.log");
-        child = new ProcessBuilder(javaExecutable(), "-cp", System.getProperty("java.class.path"),
-                RepoPostgresChild.class.getName(), "0")
-                .redirectError(childLog.toFile())
-                .start();
-        String[] ready = awaitReadyLine(child, childLog);
+        String[] ready = startChild(0);
         int port = Integer.parseInt(ready[1]);
         Path runDir = Path.of(ready[2]);
         assertThat(runDir).isDirectory();
@@ -74,6 +69,30 @@ class RepoPostgresKillTest {
         try (RepoPostgres again = RepoPostgres.start(port, false)) {
             assertThat(again.port()).isEqualTo(port);
         }
+    }
+
+    /** A user who restarts at once, before the killed run's server is gone, gets a server on the same port. */
+    @Test
+    void aStartOnTheSamePortRightAfterTheSigkillSucceeds() throws Exception {
+        String[] ready = startChild(0);
+        int port = Integer.parseInt(ready[1]);
+        child.destroyForcibly(); // SIGKILL
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        long killedAt = System.currentTimeMillis();
+        try (RepoPostgres again = RepoPostgres.start(port, false)) {
+            System.out.println("RepoPostgresKillTest: restarted on port " + port + " "
+                    + (System.currentTimeMillis() - killedAt) + " ms after SIGKILL");
+            assertThat(again.port()).isEqualTo(port);
+        }
+    }
+
+    private String[] startChild(int port) throws Exception {
+        Path childLog = scratch.resolve("child.log");
+        child = new ProcessBuilder(javaExecutable(), "-cp", System.getProperty("java.class.path"),
+                RepoPostgresChild.class.getName(), Integer.toString(port))
+                .redirectError(childLog.toFile())
+                .start();
+        return awaitReadyLine(child, childLog);
     }
 
     private static String[] awaitReadyLine(Process child, Path childLog) throws Exception {
