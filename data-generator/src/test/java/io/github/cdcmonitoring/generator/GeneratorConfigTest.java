@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.generator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.cdcmonitoring.postgres.RepoFiles;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,21 +13,36 @@ import org.junit.jupiter.api.Test;
 /** Parsing of the environment; the end-to-end exit status for the same cases is in BadConfigurationIT. */
 class GeneratorConfigTest {
 
+    /**
+     * Run without any variable, the generator behaves as the compose stack's data-generator service configures it:
+     * its defaults equal what docker-compose.yml (interpolated with .env) passes, read from those files. The password
+     * is the exception: a secret has no default.
+     */
     @Test
     void defaultsFitTheComposeStack() {
-        GeneratorConfig config = GeneratorConfig.fromEnvironment(Map.of());
+        RepoFiles repo = RepoFiles.locate();
+        Map<String, Object> services = ComposeService.services(repo);
+        Map<String, String> compose = ComposeService.environment(repo, "data-generator");
+        GeneratorConfig fromCompose = GeneratorConfig.fromEnvironment(compose);
+        GeneratorConfig defaults = GeneratorConfig.fromEnvironment(Map.of());
 
-        assertThat(config.host()).isEqualTo("postgres");
-        assertThat(config.port()).isEqualTo(5432);
-        assertThat(config.database()).isEqualTo("testDB");
-        assertThat(config.user()).isEqualTo("postgres");
-        assertThat(config.password()).isEmpty();
-        assertThat(config.ratePerSecond()).isEqualTo(20);
-        assertThat(config.threads()).isEqualTo(2);
-        assertThat(config.maxOperations()).isZero();
-        assertThat(config.mix()).hasToString("users=20,orders=60,updates=15,deletes=5");
-        assertThat(config.batchSize()).isEqualTo(1);
-        assertThat(config.metricsPort()).isEqualTo(9400);
+        assertThat(compose).as("the service sets the connection and the workload").containsKeys("PGHOST", "PGPORT",
+                "PGDATABASE", "PGUSER", "PGPASSWORD", "GENERATOR_RATE", "GENERATOR_THREADS", "GENERATOR_MIX",
+                "GENERATOR_METRICS_PORT");
+        assertThat(defaults.host()).isEqualTo(fromCompose.host());
+        assertThat(services).as("the default host is the compose service name").containsKey(defaults.host());
+        assertThat(defaults.port()).isEqualTo(fromCompose.port());
+        assertThat(defaults.database()).isEqualTo(fromCompose.database());
+        assertThat(defaults.user()).isEqualTo(fromCompose.user());
+        assertThat(defaults.password()).isEmpty();
+        assertThat(fromCompose.password()).isNotEmpty();
+        assertThat(defaults.ratePerSecond()).isEqualTo(fromCompose.ratePerSecond());
+        assertThat(defaults.threads()).isEqualTo(fromCompose.threads());
+        assertThat(defaults.maxOperations()).isEqualTo(fromCompose.maxOperations()).isZero();
+        assertThat(defaults.mix()).hasToString(fromCompose.mix().toString());
+        assertThat(defaults.batchSize()).isEqualTo(fromCompose.batchSize());
+        assertThat(defaults.metricsPort()).isEqualTo(fromCompose.metricsPort());
+        assertThat(defaults.databaseWait()).isEqualTo(fromCompose.databaseWait());
     }
 
     @Test

@@ -82,8 +82,8 @@ class ConnectorRegistrationTest {
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).as("it passed validation and was created")
                 .contains("created missing-publication")
-                .as("Debezium's reason is shown").contains("Publication autocreation is disabled")
-                .as("and it was rolled back").contains("removed missing-publication again");
+                .as("Debezium's reason is shown").contains("Publication autocreation is disabled");
+        // The rollback is proven by the state, not by the script saying so.
         assertNothingLeftFor("missing-publication", "missing_publication_slot");
     }
 
