@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * The alert expressions of debezium-prometheus/rules, each evaluated as written in its rule file (never a copy)
  * against the real Prometheus of a native stack with the generator writing, before and during real faults: Connect
  * killed, the connector paused while the database is written, a task failing because its database password was
- * rotated. The expression being true is what is proven here; the {@code for:} durations are promtool's to test.
+ * rotated, the generator stopped. The expression being true is what is proven here; the {@code for:} durations are promtool's to test.
  *
  * <p>One stack serves the class. The healthy check runs first, explicitly ordered, because the faults leave traces in
  * rate windows for minutes afterwards (latency of the delayed events, restarts); each fault is undone before the
@@ -163,6 +163,28 @@ class AlertExpressionsTest {
             stack.rest().post("/connectors/" + connector + "/tasks/0/restart");
             awaitConnector("RUNNING", Duration.ofMinutes(2));
         }
+    }
+
+    @Test
+    @Order(5)
+    void generatorStoppedMakesItsTargetDownAndItsMetricsAbsent() {
+        RuleFiles.Rule targetDown = alert("PrometheusTargetDown");
+        RuleFiles.Rule absent = alert("DataGeneratorMetricsAbsent");
+        stack.generator().stop();
+        try {
+            await("PrometheusTargetDown true for job data-generator, DataGeneratorMetricsAbsent true")
+                    .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
+                    .untilAsserted(() -> {
+                        assertThat(prometheus.query(targetDown.expr())).extracting(s -> s.label("job"))
+                                .contains("data-generator");
+                        assertThat(prometheus.query(absent.expr())).isNotEmpty();
+                    });
+            note("generator stopped", trueAlerts());
+        } finally {
+            stack.generator().start();
+        }
+        await("the generator scraped again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(prometheus.query(absent.expr())).isEmpty());
     }
 
     private void setCapturePassword(String password) throws SQLException {
