@@ -80,6 +80,39 @@ public final class ComposeFile {
         return Collections.unmodifiableMap(result);
     }
 
+    /**
+     * The bind mounts of {@code services.<service>.volumes} from the repository ({@code ./host:/container[:options]}
+     * in the short syntax, or {@code type: bind} in the long one): container path -> host path relative to the
+     * compose file's folder. Named volumes are left out.
+     */
+    public Map<String, String> serviceBindMounts(String service) {
+        Object volumes = service(service).get("volumes");
+        Map<String, String> mounts = new LinkedHashMap<>();
+        if (!(volumes instanceof List<?> list)) {
+            return mounts;
+        }
+        String where = "services." + service + ".volumes";
+        for (Object entry : list) {
+            if (entry instanceof Map<?, ?> longSyntax) {
+                if ("bind".equals(longSyntax.get("type"))) {
+                    mounts.put(interpolate(scalar(longSyntax.get("target"), where), where),
+                            interpolate(scalar(longSyntax.get("source"), where), where));
+                }
+                continue;
+            }
+            String[] parts = interpolate(scalar(entry, where), where).split(":");
+            if (parts.length >= 2 && (parts[0].startsWith(".") || parts[0].startsWith("/"))) {
+                mounts.put(parts[1], parts[0]);
+            }
+        }
+        return Collections.unmodifiableMap(mounts);
+    }
+
+    /** Whether the file defines {@code services.<name>}. */
+    public boolean hasService(String name) {
+        return root.get("services") instanceof Map<?, ?> services && services.get(name) instanceof Map;
+    }
+
     private Map<?, ?> service(String name) {
         Object services = root.get("services");
         if (!(services instanceof Map<?, ?> all) || !(all.get(name) instanceof Map<?, ?> service)) {

@@ -47,6 +47,22 @@ public final class ConnectRest {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** A PUT without a body, e.g. {@code /connectors/<name>/pause} or {@code .../resume}. */
+    public Response put(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** A PUT with a JSON body. */
+    public Response put(String path, JsonNode body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
+    /** A POST without a body, e.g. {@code /connectors/<name>/tasks/0/restart}. */
+    public Response post(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** Connector names, or empty while the worker is not serving yet. */
     public Optional<List<String>> connectors() {
         Response response;
@@ -61,6 +77,40 @@ public final class ConnectRest {
         List<String> names = new ArrayList<>();
         response.json().forEach(n -> names.add(n.asText()));
         return Optional.of(names);
+    }
+
+    /**
+     * Waits until the connector and all its tasks (at least one) are RUNNING, e.g. after a resume or a worker restart;
+     * throws with the last status on timeout.
+     */
+    public void awaitRunning(String connector, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                Response response = get("/connectors/" + connector + "/status");
+                last = "HTTP " + response.status() + " " + response.body();
+                if (response.ok() && running(response.json())) {
+                    return;
+                }
+            } catch (UncheckedIOException e) {
+                last = e.getMessage(); // the worker is (re)starting
+            }
+            Pause.millis(250);
+        }
+        throw new IllegalStateException(connector + " not RUNNING after " + timeout.toSeconds() + " s: " + last);
+    }
+
+    private static boolean running(JsonNode status) {
+        if (!"RUNNING".equals(status.path("connector").path("state").asText()) || status.path("tasks").isEmpty()) {
+            return false;
+        }
+        for (JsonNode task : status.path("tasks")) {
+            if (!"RUNNING".equals(task.path("state").asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Response send(HttpRequest.Builder request) {

@@ -2,9 +2,8 @@ package io.github.cdcmonitoring.localstack;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,18 +13,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
- * A Java program run in its own JVM on this JVM's classpath, its output appended to a log file. Started through
- * {@link ForkMain}, so it exits by itself if this JVM dies without stopping it.
+ * A Java program run in its own JVM, its output appended to a log file. Started through {@link ForkMain}, so it exits
+ * by itself if this JVM dies without stopping it: the broker and Connect on this JVM's classpath ({@link #of}), the
+ * generator and the change exporter on nothing but their own runnable jar ({@link #ofJar}).
  */
-final class ForkedJvm {
+final class ForkedJvm implements ChildProcess {
 
     /** kafka-run-class.sh's default KAFKA_JVM_PERFORMANCE_OPTS, which the broker and Connect scripts run with. */
     static final List<String> KAFKA_RUN_CLASS_OPTIONS = List.of("-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
-
-    private static final int TAIL_BYTES = 16 * 1024;
 
     private final String name;
     private final List<String> command;
@@ -50,17 +51,69 @@ final class ForkedJvm {
      */
     static ForkedJvm of(String name, List<String> jvmOptions, String mainClass, List<String> args,
                         Map<String, String> environment, Path logFile) {
+        return forked(name, jvmOptions, System.getProperty("java.class.path"), mainClass, args, environment, logFile);
+    }
+
+    /**
+     * A runnable jar ({@code java -jar}) in its own JVM, tied to this one like the broker and the worker. Its
+     * classpath is the jar plus a directory holding nothing but a copy of {@link ForkMain}'s class file (ForkMain uses
+     * the JDK only): the local stack's own classpath (Kafka, Connect, log4j) must not leak into the program, nor the
+     * program's libraries into the broker's or the worker's. The main class is the jar's {@code Main-Class}.
+     *
+     * @param forkMainDir an empty directory to hold the copy of ForkMain
+     */
+    static ForkedJvm ofJar(String name, List<String> jvmOptions, Path jar, Map<String, String> environment,
+                           Path logFile, Path forkMainDir) {
+        String mainClass = mainClassOf(jar);
+        String classpath = jar + File.pathSeparator + copyForkMain(forkMainDir);
+        return forked(name, jvmOptions, classpath, mainClass, List.of(), environment, logFile);
+    }
+
+    private static ForkedJvm forked(String name, List<String> jvmOptions, String classpath, String mainClass,
+                                    List<String> args, Map<String, String> environment, Path logFile) {
         List<String> command = new ArrayList<>();
         setsid().ifPresent(command::add);
         command.add(javaExecutable());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classpath);
         command.add(ForkMain.class.getName());
         command.add(Long.toString(ProcessHandle.current().pid()));
         command.add(mainClass);
         command.addAll(args);
         return new ForkedJvm(name, command, new LinkedHashMap<>(environment), logFile);
+    }
+
+    private static String mainClassOf(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            String main = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
+            if (main == null) {
+                throw new IllegalStateException(jar + " has no Main-Class in its manifest: not a runnable jar");
+            }
+            return main;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + jar, e);
+        }
+    }
+
+    /** Writes ForkMain.class under {@code dir} (once) and returns {@code dir}, a classpath root. */
+    private static Path copyForkMain(Path dir) {
+        String resource = ForkMain.class.getName().replace('.', '/') + ".class";
+        Path target = dir.resolve(resource);
+        if (Files.isRegularFile(target)) {
+            return dir;
+        }
+        try (InputStream in = ForkMain.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing from local-stack");
+            }
+            Files.createDirectories(target.getParent());
+            Files.copy(in, target);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + resource + " to " + dir, e);
+        }
     }
 
     /**
@@ -70,13 +123,7 @@ final class ForkedJvm {
      * the program in the same process (the child is no group leader), so the pid stays the JVM's.
      */
     private static Optional<String> setsid() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, "setsid");
-            if (Files.isExecutable(candidate)) {
-                return Optional.of(candidate.toString());
-            }
-        }
-        return Optional.empty();
+        return Executables.find("setsid").map(Path::toString);
     }
 
     private static String javaExecutable() {
@@ -84,7 +131,8 @@ final class ForkedJvm {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    synchronized void start() {
+    @Override
+    public synchronized void start() {
         if (isAlive()) {
             throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
         }
@@ -99,11 +147,13 @@ final class ForkedJvm {
         }
     }
 
-    synchronized boolean isAlive() {
+    @Override
+    public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }
 
-    synchronized long pid() {
+    @Override
+    public synchronized long pid() {
         if (process == null) {
             throw new IllegalStateException(name + " was never started");
         }
@@ -111,7 +161,8 @@ final class ForkedJvm {
     }
 
     /** SIGTERM, so the program's shutdown hooks run; SIGKILL if it has not exited within {@code grace}. */
-    synchronized void stop(Duration grace) {
+    @Override
+    public synchronized void stop(Duration grace) {
         if (process == null) {
             return;
         }
@@ -122,7 +173,8 @@ final class ForkedJvm {
     }
 
     /** SIGKILL: the process gets no chance to clean up, as in a crash. Returns once it is gone. */
-    synchronized void kill() {
+    @Override
+    public synchronized void kill() {
         if (process == null) {
             return;
         }
@@ -142,7 +194,8 @@ final class ForkedJvm {
     }
 
     /** Throws with the end of the log if the process has exited; call while waiting for it to become ready. */
-    synchronized void checkAlive() {
+    @Override
+    public synchronized void checkAlive() {
         if (process != null && !process.isAlive()) {
             throw new IllegalStateException(name + " exited with status " + process.exitValue()
                     + "; the end of " + logFile + ":\n" + tail(40));
@@ -150,28 +203,18 @@ final class ForkedJvm {
     }
 
     /** The last lines of the log. */
-    String tail(int lines) {
-        if (!Files.exists(logFile)) {
-            return "(no output)";
-        }
-        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
-            long start = Math.max(0, file.length() - TAIL_BYTES);
-            byte[] bytes = new byte[(int) (file.length() - start)];
-            file.seek(start);
-            file.readFully(bytes);
-            String[] all = new String(bytes, StandardCharsets.UTF_8).split("\n");
-            int from = Math.max(0, all.length - lines);
-            return String.join("\n", java.util.Arrays.copyOfRange(all, from, all.length));
-        } catch (IOException e) {
-            return "(cannot read " + logFile + ": " + e.getMessage() + ")";
-        }
+    @Override
+    public String tail(int lines) {
+        return LogTail.of(logFile, lines);
     }
 
-    Path logFile() {
+    @Override
+    public Path logFile() {
         return logFile;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 }

@@ -1,25 +1,17 @@
 package io.github.cdcmonitoring.localstack;
 
 import io.github.cdcmonitoring.postgres.DotEnv;
-import io.github.cdcmonitoring.postgres.RepoFiles;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
 import io.github.cdcmonitoring.postgres.TempDirectory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -29,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The compose stack run natively on loopback: PostgreSQL 17 initialised from the repository's files, a KRaft Kafka
  * broker, Kafka Connect configured from {@code docker-compose.yml} with the Debezium PostgreSQL connector and the JMX
  * exporter agent, and the connector from {@code register-postgresql.json} registered through
- * {@code register-connector.sh}, as the {@code connector-init} service does.
+ * {@code register-connector.sh}, as the {@code connector-init} service does. With {@link Builder#monitoring(boolean)}
+ * also the data generator, the change exporter, postgres_exporter, Prometheus and (where installed) Grafana.
  *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start()) {          // free ports, connector registered and RUNNING
@@ -37,43 +30,68 @@ import org.slf4j.LoggerFactory;
  *     stack.connect().kill();                            // crash
  *     stack.connect().start();                           // and recover
  * }
+ * try (LocalStack stack = LocalStack.builder().monitoring(true).start()) {
+ *     stack.prometheusUrl(); stack.generator().stop(); ...
+ * }
  * }</pre>
  *
- * Closing it (or the JVM's exit) stops every process and removes the temporary directories.
+ * Closing it (or the JVM's exit) stops every process and removes the temporary directories. How the pieces are read
+ * and checked is {@link StackConfiguration}'s job, the order they start in {@link StackStartup}'s.
  */
 public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
-    private static final Duration REGISTER_WAIT = Duration.ofSeconds(120);
-    private static final String COMPOSE_FILE = "docker-compose.yml";
-    private static final String CONNECTOR_FILE = "register-postgresql.json";
-    private static final String EXPORTER_DIR = "debezium-jmx-exporter";
 
     private final long startNanos = System.nanoTime();
+    private final StackConfiguration config;
     private final Consumer<String> progress;
     private final Path workDir;
+    private final TopicNames topics;
     private final Map<String, Duration> readyAfter = new LinkedHashMap<>();
     private final Thread shutdownHook = new Thread(this::close, "local-stack-shutdown");
-    private CompletableFuture<RepoPostgres> postgresStart;
-    private RepoPostgres postgres;
-    private KafkaBroker kafka;
-    private ConnectWorker connect;
-    private ConnectorConfig connector;
-    private ConnectorRegistration registration;
+    CompletableFuture<RepoPostgres> postgresStart;
+    RepoPostgres postgres;
+    KafkaBroker kafka;
+    ConnectWorker connect;
+    ConnectorRegistration registration;
+    ServiceProcess generator;
+    ServiceProcess changeExporter;
+    ServiceProcess postgresExporter;
+    ServiceProcess prometheus;
+    ServiceProcess grafana;
     private boolean closed;
 
-    private LocalStack(Consumer<String> progress, Path workDir) {
+    private LocalStack(StackConfiguration config, Consumer<String> progress, Path workDir) {
+        this.config = config;
         this.progress = progress;
         this.workDir = workDir;
+        this.topics = new TopicNames(config.connector.topicPrefix());
     }
 
-    /** Free loopback ports, no inventory dataset, the repository's connector registered. */
+    /** Free loopback ports, no inventory dataset, the repository's connector registered, no monitoring. */
     public static LocalStack start() {
         return builder().start();
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The builder's choices, read by {@link StackConfiguration}. */
+    record Options(int postgresPort, int kafkaPort, int connectPort, int metricsPort, int generatorMetricsPort,
+                   int changeExporterPort, int postgresExporterPort, int prometheusPort, int grafanaPort,
+                   Map<String, String> portSettings, boolean loadInventory, boolean registerConnector,
+                   Path jmxExporterConfig, boolean monitoring, Double generatorRate, DotEnv composeEnv) {
+    }
+
+    /** A port number from .env, or an error naming the variable. */
+    static int envPort(DotEnv env, String key) {
+        String value = env.get(key);
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " in .env must be a port number, got '" + value + "'", e);
+        }
     }
 
     /** Options of {@link LocalStack}; a port of 0 (the default) means a free one. */
@@ -83,10 +101,18 @@ public final class LocalStack implements AutoCloseable {
         private int kafkaPort;
         private int connectPort;
         private int metricsPort;
-        private Map<String, String> portSettings = Map.of();
+        private int generatorMetricsPort;
+        private int changeExporterPort;
+        private int postgresExporterPort;
+        private int prometheusPort;
+        private int grafanaPort;
+        private final Map<String, String> portSettings = new HashMap<>();
+        private DotEnv composeEnv;
         private boolean loadInventory;
         private boolean registerConnector = true;
         private Path jmxExporterConfig;
+        private boolean monitoring;
+        private Double generatorRate;
         private Consumer<String> progress = LOG::info;
 
         private Builder() {
@@ -114,25 +140,22 @@ public final class LocalStack implements AutoCloseable {
 
         /**
          * The compose stack's published ports from .env: POSTGRES_PORT, KAFKA_PORT, CONNECT_PORT and
-         * CONNECT_METRICS_PORT. A taken port is then reported with the setting's name.
+         * CONNECT_METRICS_PORT, and with monitoring GENERATOR_METRICS_PORT, CHANGE_EXPORTER_PORT,
+         * POSTGRES_EXPORTER_PORT, PROMETHEUS_PORT and GRAFANA_PORT. A taken port is then reported with the setting's
+         * name.
          */
         public Builder composePorts(DotEnv env) {
-            postgresPort = port(env, "POSTGRES_PORT");
-            kafkaPort = port(env, "KAFKA_PORT");
-            connectPort = port(env, "CONNECT_PORT");
-            metricsPort = port(env, "CONNECT_METRICS_PORT");
-            portSettings = Map.of("postgres", "POSTGRES_PORT in .env", "kafka", "KAFKA_PORT in .env",
-                    "connect", "CONNECT_PORT in .env", "metrics", "CONNECT_METRICS_PORT in .env");
+            postgresPort = port(env, "POSTGRES_PORT", "postgres");
+            kafkaPort = port(env, "KAFKA_PORT", "kafka");
+            connectPort = port(env, "CONNECT_PORT", "connect");
+            metricsPort = port(env, "CONNECT_METRICS_PORT", "metrics");
+            composeEnv = env;
             return this;
         }
 
-        private static int port(DotEnv env, String key) {
-            String value = env.get(key);
-            try {
-                return Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(key + " in .env must be a port number, got '" + value + "'", e);
-            }
+        private int port(DotEnv env, String key, String component) {
+            portSettings.put(component, key + " in .env");
+            return envPort(env, key);
         }
 
         /** Loads inventory.sql after init-db.sql (LOAD_INVENTORY=true in the compose stack). */
@@ -156,6 +179,27 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether to run the monitoring side too (default false, which keeps the pipeline tests fast): the data
+         * generator, the change exporter, postgres_exporter, Prometheus and, where installed, Grafana. Needs
+         * {@code prometheus} and {@code prometheus-postgres-exporter} on PATH and the generator's and change exporter's
+         * jars built.
+         */
+        public Builder monitoring(boolean monitoring) {
+            this.monitoring = monitoring;
+            return this;
+        }
+
+        /** The generator's operations per second instead of GENERATOR_RATE from .env (monitoring only). */
+        public Builder generatorRate(double operationsPerSecond) {
+            if (operationsPerSecond < 0) {
+                throw new IllegalArgumentException("generatorRate must be 0 (unthrottled) or more, got "
+                        + operationsPerSecond);
+            }
+            this.generatorRate = operationsPerSecond;
+            return this;
+        }
+
         /** Receives one line per component as it becomes ready (default: this class's logger at INFO). */
         public Builder progress(Consumer<String> progress) {
             this.progress = progress;
@@ -164,88 +208,19 @@ public final class LocalStack implements AutoCloseable {
 
         /** Starts everything; on failure stops what had started and throws with the reason. */
         public LocalStack start() {
-            RepoFiles repo = RepoFiles.locate();
-            DotEnv env = repo.dotEnv();
-            int[] free = Ports.free(5);
-            int pg = choose(postgresPort, free[0], "postgres");
-            int kafka = choose(kafkaPort, free[1], "kafka");
-            int connect = choose(connectPort, free[2], "connect");
-            int metrics = choose(metricsPort, free[3], "metrics");
-            int controller = free[4];
-
-            // Everything read and checked before any process starts.
-            ComposeFile compose = ComposeFile.read(repo.file(COMPOSE_FILE), env.asMap());
-            ConnectImageEntrypoint.Result image =
-                    ConnectImageEntrypoint.translate(compose.serviceEnvironment("connect"), "127.0.0.1");
-            ConnectorConfig connector = ConnectorConfig.read(repo.file(CONNECTOR_FILE));
-            Path exporter = repo.root().resolve(EXPORTER_DIR);
-            Path agentConfig = jmxExporterConfig != null ? jmxExporterConfig : exporter.resolve("config.yml");
-
-            LocalStack stack = new LocalStack(progress, TempDirectory.create("local-stack-"));
+            StackConfiguration config = StackConfiguration.assemble(new Options(postgresPort, kafkaPort, connectPort,
+                    metricsPort, generatorMetricsPort, changeExporterPort, postgresExporterPort, prometheusPort,
+                    grafanaPort, Map.copyOf(portSettings), loadInventory, registerConnector, jmxExporterConfig,
+                    monitoring, generatorRate, composeEnv));
+            LocalStack stack = new LocalStack(config, progress, TempDirectory.create("local-stack-"));
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
             try {
-                Path log4j = stack.writeForkLogConfig();
-                stack.connect = ConnectWorker.create(new ConnectWorker.Settings(image, "127.0.0.1:" + kafka, connect,
-                        metrics, exporter.resolve("target/connect-plugins"),
-                        exporter.resolve("target/jmx_prometheus_javaagent.jar"), agentConfig,
-                        stack.dir("connect"), log4j));
-                stack.registration = new ConnectorRegistration(exporter.resolve("register-connector.sh"),
-                        compose.serviceEnvironment("connector-init"), stack.connect.restUrl(), stack.dir("connectors"), REGISTER_WAIT);
-                stack.connector = connector.withDatabase("127.0.0.1", pg);
-                stack.run(pg, kafka, controller, log4j, loadInventory, registerConnector);
+                new StackStartup(config, stack).run();
                 return stack;
             } catch (RuntimeException | Error e) {
                 stack.close();
                 throw e;
             }
-        }
-
-        private int choose(int requested, int free, String component) {
-            if (requested == 0) {
-                return free;
-            }
-            Ports.requireFree(requested, portSettings.getOrDefault(component, component + " port"));
-            return requested;
-        }
-    }
-
-    private void run(int pgPort, int kafkaPort, int controllerPort, Path log4j, boolean inventory, boolean register) {
-        // PostgreSQL starts alongside the broker: neither needs the other, and each spends time waiting on disk.
-        postgresStart = CompletableFuture.supplyAsync(() -> {
-            RepoPostgres started = RepoPostgres.start(pgPort, inventory);
-            ready("postgres", "PostgreSQL ready on 127.0.0.1:" + started.port() + ", database " + started.database()
-                    + (inventory ? " with the inventory dataset" : ""));
-            return started;
-        }, runnable -> {
-            Thread thread = new Thread(runnable, "local-stack-postgres");
-            thread.setDaemon(true);
-            thread.start();
-        });
-        // Connect's JVM boots and scans its plugins while the broker starts; it waits for the broker by itself.
-        kafka = KafkaBroker.launch(dir("kafka"), kafkaPort, controllerPort, log4j);
-        connect.launch();
-        kafka.awaitReady();
-        ready("kafka", "Kafka broker ready on " + kafka.bootstrapServers());
-        connect.awaitReady();
-        ready("connect", "Kafka Connect ready at " + connect.restUrl() + ", metrics at " + connect.metricsUrl());
-        postgres = awaitPostgres();
-        if (register) {
-            ConnectorRegistration.Result result = registerConnector();
-            if (!result.succeeded()) {
-                throw new IllegalStateException("registering " + connector.name() + " failed (register-connector.sh "
-                        + "exit " + result.exitCode() + "):\n" + result.output());
-            }
-        }
-    }
-
-    private RepoPostgres awaitPostgres() {
-        try {
-            return postgresStart.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
         }
     }
 
@@ -254,9 +229,9 @@ public final class LocalStack implements AutoCloseable {
      * the connector-init service does; logs a ready line when it succeeds.
      */
     public ConnectorRegistration.Result registerConnector() {
-        ConnectorRegistration.Result result = registration.register(connector);
+        ConnectorRegistration.Result result = registration.register(config.connector);
         if (result.succeeded()) {
-            ready("connector", "connector " + connector.name() + " RUNNING, capturing into topics "
+            ready("connector", "connector " + connectorName() + " RUNNING, capturing into topics "
                     + topic("public.users") + ", " + topic("public.orders") + ", ...");
         }
         return result;
@@ -266,39 +241,22 @@ public final class LocalStack implements AutoCloseable {
      * Registers any connector configuration through register-connector.sh; bad-input tests derive theirs from
      * {@link #connectorConfig()}.
      */
-    public ConnectorRegistration.Result register(ConnectorConfig config) {
-        return registration.register(config);
+    public ConnectorRegistration.Result register(ConnectorConfig connector) {
+        return registration.register(connector);
     }
 
-    private void ready(String component, String message) {
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+    /** Records that a component is ready and passes the line on to the progress consumer. */
+    void ready(String component, String message) {
+        Duration elapsed = elapsed();
         synchronized (readyAfter) {
             readyAfter.put(component, elapsed);
         }
         progress.accept(String.format(Locale.ROOT, "[%5.1f s] %s", elapsed.toMillis() / 1000.0, message));
     }
 
-
-    private Path dir(String name) {
-        Path dir = workDir.resolve(name);
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private Path writeForkLogConfig() {
-        Path file = workDir.resolve("log4j2.properties");
-        try (InputStream in = LocalStack.class.getResourceAsStream("fork-log4j2.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("fork-log4j2.properties is missing from local-stack");
-            }
-            Files.copy(in, file);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** A line that is not a component becoming ready (e.g. that Grafana is not installed). */
+    void note(String message) {
+        progress.accept(message);
     }
 
     public RepoPostgres postgres() {
@@ -332,50 +290,86 @@ public final class LocalStack implements AutoCloseable {
 
     /** register-postgresql.json with the local database address: the connector this stack registers. */
     public ConnectorConfig connectorConfig() {
-        return connector;
+        return config.connector;
     }
 
     public String connectorName() {
-        return connector.name();
+        return config.connector.name();
     }
 
     public String topicPrefix() {
-        return connector.topicPrefix();
+        return config.connector.topicPrefix();
     }
 
     /** The topic Debezium writes a table's changes to: {@code <topic.prefix>.<schema>.<table>}. */
     public String topic(String schemaAndTable) {
-        if (!schemaAndTable.contains(".")) {
-            throw new IllegalArgumentException("name the table with its schema, e.g. public.users, got "
-                    + schemaAndTable);
-        }
-        return topicPrefix() + "." + schemaAndTable;
+        return topics.topic(schemaAndTable);
     }
 
     /** A reader of the given topics from their beginning; close it after use. */
-    public TopicReader topicReader(String... topics) {
-        return new TopicReader(bootstrapServers(), Arrays.asList(topics));
+    public TopicReader topicReader(String... topicNames) {
+        return new TopicReader(bootstrapServers(), Arrays.asList(topicNames));
     }
 
     /** One scrape of the Connect JVM's JMX exporter endpoint, in the Prometheus text format. */
     public String scrapeMetrics() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(metricsUrl()))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException(metricsUrl() + " answered HTTP " + response.statusCode());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot scrape " + metricsUrl(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return HttpScraper.get(metricsUrl());
     }
 
-    /** When each component became ready, counted from the start: postgres, kafka, connect, connector. */
+    /** Whether the monitoring processes run ({@link Builder#monitoring(boolean)}). */
+    public boolean monitoring() {
+        return config.monitoring.isPresent();
+    }
+
+    /** The data generator writing into the database: stop it to idle the database, start it to write again. */
+    public ServiceProcess generator() {
+        return requireMonitoring(generator);
+    }
+
+    public ServiceProcess changeExporter() {
+        return requireMonitoring(changeExporter);
+    }
+
+    public ServiceProcess postgresExporter() {
+        return requireMonitoring(postgresExporter);
+    }
+
+    public ServiceProcess prometheus() {
+        return requireMonitoring(prometheus);
+    }
+
+    /** Grafana, where a grafana binary is installed. */
+    public Optional<ServiceProcess> grafana() {
+        requireMonitoring(prometheus);
+        return Optional.ofNullable(grafana);
+    }
+
+    /** {@code http://127.0.0.1:<port>}: Prometheus's UI and API. */
+    public String prometheusUrl() {
+        return prometheus().url();
+    }
+
+    public String generatorMetricsUrl() {
+        return generator().url();
+    }
+
+    public String changeExporterMetricsUrl() {
+        return changeExporter().url();
+    }
+
+    public String postgresExporterMetricsUrl() {
+        return postgresExporter().url();
+    }
+
+    private ServiceProcess requireMonitoring(ServiceProcess process) {
+        if (!monitoring()) {
+            throw new IllegalStateException("this stack runs without monitoring: start it with "
+                    + "LocalStack.builder().monitoring(true)");
+        }
+        return process;
+    }
+
+    /** When each component became ready, counted from the start: postgres, kafka, connect, connector, ... */
     public Map<String, Duration> readyAfter() {
         synchronized (readyAfter) {
             return Map.copyOf(readyAfter);
@@ -392,7 +386,10 @@ public final class LocalStack implements AutoCloseable {
         return workDir;
     }
 
-    /** Stops Connect, then Kafka, then PostgreSQL, and removes the temporary directories. Idempotent. */
+    /**
+     * Stops the generator first (no more writes), then the other monitoring processes, Connect, Kafka and PostgreSQL,
+     * and removes the temporary directories. Idempotent.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -409,22 +406,38 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         try {
-            if (connect != null) {
-                connect.stop();
+            for (ServiceProcess process : new ServiceProcess[] {generator, changeExporter, grafana, prometheus,
+                    postgresExporter}) {
+                stopQuietly(process);
             }
-        } finally {
             try {
+                if (connect != null) {
+                    connect.stop();
+                }
+            } finally {
                 if (kafka != null) {
                     kafka.close();
                 }
-            } finally {
-                try {
-                    closePostgres();
-                } finally {
-                    TempDirectory.deleteRecursively(workDir);
-                    progress.accept("stopped; temporary files removed");
-                }
             }
+        } finally {
+            try {
+                closePostgres();
+            } finally {
+                TempDirectory.deleteRecursively(workDir);
+                progress.accept("stopped; temporary files removed");
+            }
+        }
+    }
+
+    /** One process failing to stop must not keep the others running. */
+    private static void stopQuietly(ServiceProcess process) {
+        if (process == null) {
+            return;
+        }
+        try {
+            process.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("stopping {} failed: {}", process.name(), e.getMessage());
         }
     }
 
@@ -441,4 +454,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** A directory under the work dir, created on first use. */
+    Path dir(String name) {
+        return StackStartup.directory(workDir.resolve(name));
+    }
 }

@@ -2,19 +2,23 @@ package io.github.cdcmonitoring.localstack;
 
 import io.github.cdcmonitoring.postgres.DotEnv;
 import io.github.cdcmonitoring.postgres.RepoFiles;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code java -jar local-stack/target/local-stack.jar [--inventory]}: the compose stack without Docker, on the
- * compose file's published ports (POSTGRES_PORT, KAFKA_PORT, CONNECT_PORT, CONNECT_METRICS_PORT from .env), until
- * Ctrl-C.
+ * compose file's published ports from .env, until Ctrl-C or SIGTERM: PostgreSQL, Kafka, Kafka Connect with the
+ * connector, then the data generator, the change exporter, postgres_exporter, Prometheus and, where installed, Grafana.
  */
 public final class LocalStackMain {
 
     private static final String USAGE = """
             usage: java -jar local-stack/target/local-stack.jar [--inventory]
-              Runs PostgreSQL, Kafka and Kafka Connect with the Debezium connector natively, on the ports .env gives
-              the compose stack, and registers register-postgresql.json. Ctrl-C stops everything.
+              Runs PostgreSQL, Kafka and Kafka Connect with the Debezium connector natively, registers
+              register-postgresql.json, then starts the data generator, the change exporter, postgres_exporter and
+              Prometheus (and Grafana where it is installed), on the ports .env gives the compose stack.
+              Needs: apt-get install -y prometheus prometheus-postgres-exporter
+              Ctrl-C or SIGTERM stops everything and removes the temporary files.
               --inventory  load inventory.sql too (as LOAD_INVENTORY=true in .env does)""";
     private static final long HEALTH_CHECK_MS = 2_000;
 
@@ -41,19 +45,20 @@ public final class LocalStackMain {
             DotEnv env = RepoFiles.locate().dotEnv();
             boolean inventory = options.contains("--inventory")
                     || "true".equalsIgnoreCase(env.asMap().getOrDefault("LOAD_INVENTORY", "false"));
-            System.out.println("local-stack: starting PostgreSQL, Kafka and Kafka Connect on 127.0.0.1");
-            stack = LocalStack.builder()
+            LocalStack.Builder builder = LocalStack.builder()
+                    .monitoring(true)
                     .composePorts(env)
                     .loadInventory(inventory)
-                    .progress(line -> System.out.println("local-stack: " + line))
-                    .start();
+                    .progress(line -> System.out.println("local-stack: " + line));
+            System.out.println("local-stack: starting PostgreSQL, Kafka, Kafka Connect and the monitoring on 127.0.0.1");
+            stack = builder.start();
         } catch (RuntimeException e) {
             System.err.println("local-stack: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             System.exit(1);
             return;
         }
-        System.out.println("local-stack: up. Connect REST " + stack.connectUrl() + ", metrics " + stack.metricsUrl()
-                + ", logs under " + stack.workDir() + ". Ctrl-C stops everything.");
+        System.out.println("local-stack: up. " + String.join(", ", urls(stack)) + "; logs under " + stack.workDir()
+                + ". Ctrl-C stops everything.");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping = true;
             System.out.println("local-stack: stopping");
@@ -61,7 +66,21 @@ public final class LocalStackMain {
         watch(stack);
     }
 
-    /** Exits (stopping the rest) if the broker or the worker dies by itself. */
+    private static List<String> urls(LocalStack stack) {
+        List<String> urls = new ArrayList<>();
+        urls.add("PostgreSQL 127.0.0.1:" + stack.postgres().port());
+        urls.add("Kafka " + stack.bootstrapServers());
+        urls.add("Connect REST " + stack.connectUrl());
+        urls.add("Connect metrics " + stack.metricsUrl());
+        urls.add("generator metrics " + stack.generatorMetricsUrl());
+        urls.add("change exporter metrics " + stack.changeExporterMetricsUrl());
+        urls.add("postgres_exporter metrics " + stack.postgresExporterMetricsUrl());
+        urls.add("Prometheus " + stack.prometheusUrl());
+        stack.grafana().ifPresent(grafana -> urls.add("Grafana " + grafana.url()));
+        return urls;
+    }
+
+    /** Exits (stopping the rest) if any process of the stack dies by itself. */
     private static void watch(LocalStack stack) {
         while (true) {
             try {
@@ -73,16 +92,31 @@ public final class LocalStackMain {
             if (stopping) {
                 return;
             }
-            String dead = !stack.kafka().isAlive() ? "Kafka broker (" + stack.kafka().logFile() + ")"
-                    : !stack.connect().isAlive() ? "Kafka Connect (" + stack.connect().logFile() + ")" : null;
+            String dead = deadComponent(stack);
             if (dead != null && !stopping) {
                 System.err.println("local-stack: the " + dead + " exited; stopping the rest");
-                if (!stack.connect().isAlive()) {
-                    System.err.println(stack.connect().logTail(20));
-                }
                 stack.close();
                 System.exit(1);
             }
         }
+    }
+
+    /** The first process found dead, with the end of its log; null while all run. */
+    private static String deadComponent(LocalStack stack) {
+        if (!stack.kafka().isAlive()) {
+            return "Kafka broker (log " + stack.kafka().logFile() + ")";
+        }
+        if (!stack.connect().isAlive()) {
+            return "Kafka Connect (log " + stack.connect().logFile() + "):\n" + stack.connect().logTail(20);
+        }
+        List<ServiceProcess> processes = new ArrayList<>(List.of(stack.generator(), stack.changeExporter(),
+                stack.postgresExporter(), stack.prometheus()));
+        stack.grafana().ifPresent(processes::add);
+        for (ServiceProcess process : processes) {
+            if (!process.isAlive()) {
+                return process.name() + " (log " + process.logFile() + "):\n" + process.logTail(20);
+            }
+        }
+        return null;
     }
 }

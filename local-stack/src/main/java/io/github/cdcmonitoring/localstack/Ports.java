@@ -3,7 +3,6 @@ package io.github.cdcmonitoring.localstack;
 import io.github.cdcmonitoring.postgres.FreePorts;
 import io.github.cdcmonitoring.postgres.LeftoverReaper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdcmonitoring.generator.CommittedCounts;
 import io.github.cdcmonitoring.generator.DataGenerator;
 import io.github.cdcmonitoring.generator.GeneratorConfig;
+import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -131,7 +132,7 @@ class ChangeExporterTest {
 
         PrometheusText metrics = awaitCounts(exporter, records);
         long settledFromMillis = System.currentTimeMillis();
-        PrometheusText settled = new PrometheusText(exporter.scrape());
+        PrometheusText settled = PrometheusText.parse(exporter.scrape());
         long doneMillis = System.currentTimeMillis();
         assertCountsEqual(settled, records);
 
@@ -254,7 +255,7 @@ class ChangeExporterTest {
         exporter = startExporter("exporter-2");
         PrometheusText metrics = awaitCounts(exporter, fresh);
         Pause.millis(3000); // anything re-read would show up by now
-        metrics = new PrometheusText(exporter.scrape());
+        metrics = PrometheusText.parse(exporter.scrape());
         assertCountsEqual(metrics, fresh);
         assertThat(value(metrics, "cdc_unparsable_records_total", "topic", GARBAGE_TOPIC))
                 .as("the garbage was committed, not read again").isZero();
@@ -349,7 +350,7 @@ class ChangeExporterTest {
         long deadline = System.nanoTime() + COUNT_TIMEOUT.toNanos();
         PrometheusText metrics;
         do {
-            metrics = new PrometheusText(process.scrape());
+            metrics = PrometheusText.parse(process.scrape());
             Map<String, Long> actual = exporterCounts(metrics);
             if (actual.equals(expected) || exceeds(actual, expected)) {
                 return metrics;
@@ -369,7 +370,7 @@ class ChangeExporterTest {
         long deadline = System.nanoTime() + COUNT_TIMEOUT.toNanos();
         PrometheusText metrics;
         do {
-            metrics = new PrometheusText(process.scrape());
+            metrics = PrometheusText.parse(process.scrape());
             if (metrics.find(name, labels).map(s -> s.value() >= expected).orElse(false)) {
                 return metrics;
             }
@@ -382,7 +383,7 @@ class ChangeExporterTest {
     private static void awaitZeroLag(ExporterProcess process, List<String> topics) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            PrometheusText metrics = new PrometheusText(process.scrape());
+            PrometheusText metrics = PrometheusText.parse(process.scrape());
             boolean allZero = topics.stream().allMatch(topic -> metrics.find("cdc_consumer_lag_records",
                     "topic", topic, "partition", "0").map(s -> s.value() == 0).orElse(false));
             if (allZero) {

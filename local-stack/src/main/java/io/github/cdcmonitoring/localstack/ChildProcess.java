@@ -1,0 +1,32 @@
+package io.github.cdcmonitoring.localstack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A process the local stack starts and owns: a forked JVM or a native program, its output in a log file. */
+interface ChildProcess {
+
+    /** For messages ("Prometheus"). */
+    String name();
+
+    /** Starts it without waiting for it to serve. */
+    void start();
+
+    boolean isAlive();
+
+    long pid();
+
+    /** SIGTERM, so it shuts down cleanly; SIGKILL if it has not exited within {@code grace}. */
+    void stop(Duration grace);
+
+    /** SIGKILL, as in a crash. Returns once it is gone. */
+    void kill();
+
+    /** Throws with the end of the log if the process has exited; call while waiting for it to become ready. */
+    void checkAlive();
+
+    /** The last lines of the log. */
+    String tail(int lines);
+
+    Path logFile();
+}

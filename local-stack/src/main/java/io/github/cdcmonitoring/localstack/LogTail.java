@@ -1,0 +1,34 @@
+package io.github.cdcmonitoring.localstack;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** The last lines of a child process's log file, for error messages. */
+final class LogTail {
+
+    private static final int TAIL_BYTES = 16 * 1024;
+
+    private LogTail() {
+    }
+
+    static String of(Path logFile, int lines) {
+        if (!Files.exists(logFile)) {
+            return "(no output)";
+        }
+        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
+            long start = Math.max(0, file.length() - TAIL_BYTES);
+            byte[] bytes = new byte[(int) (file.length() - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            String[] all = new String(bytes, StandardCharsets.UTF_8).split("\n");
+            int from = Math.max(0, all.length - lines);
+            return String.join("\n", Arrays.copyOfRange(all, from, all.length));
+        } catch (IOException e) {
+            return "(cannot read " + logFile + ": " + e.getMessage() + ")";
+        }
+    }
+}

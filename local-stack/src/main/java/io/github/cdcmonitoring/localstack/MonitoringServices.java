@@ -1,0 +1,95 @@
+package io.github.cdcmonitoring.localstack;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The monitoring processes of the native stack, configured as their compose services are but on loopback ports: the
+ * data generator and the change exporter (their runnable jars, each in its own JVM), postgres_exporter and Prometheus
+ * (the distribution's binaries). Grafana is {@link GrafanaProvisioning}'s.
+ */
+final class MonitoringServices {
+
+    /**
+     * Capped heaps: at a modest rate each program needs a few tens of MiB, and without a cap each JVM would size its
+     * heap to a quarter of the machine's memory beside the broker and the worker.
+     */
+    private static final List<String> SMALL_JVM = List.of("-Xms32m", "-Xmx256m");
+
+    private MonitoringServices() {
+    }
+
+    /** Where and as whom the generator writes. */
+    record Database(int port, String name, String superuser, String superuserPassword) {
+    }
+
+    /** {@code java -jar data-generator.jar} writing into the stack's database as the superuser (as in compose). */
+    static ServiceProcess generator(StackConfiguration.Monitoring settings, Database db, int metricsPort, Path dir,
+                                    Path forkMainDir) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("PGHOST", "127.0.0.1");
+        environment.put("PGPORT", Integer.toString(db.port()));
+        environment.put("PGDATABASE", db.name());
+        environment.put("PGUSER", db.superuser());
+        environment.put("PGPASSWORD", db.superuserPassword());
+        environment.putAll(settings.generatorWorkload());
+        environment.put("GENERATOR_METRICS_PORT", Integer.toString(metricsPort));
+        ForkedJvm jvm = ForkedJvm.ofJar("data generator", SMALL_JVM, settings.generatorJar(), environment,
+                dir.resolve("data-generator.log"), forkMainDir);
+        String metrics = metricsUrl(metricsPort);
+        return new ServiceProcess(jvm, metrics, metrics, body -> true, "HTTP 200");
+    }
+
+    /** {@code java -jar change-exporter.jar} consuming every table topic of the connector. */
+    static ServiceProcess changeExporter(StackConfiguration.Monitoring settings, String bootstrapServers,
+                                         String topicPattern, int metricsPort, Path dir, Path forkMainDir) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        environment.put("CHANGE_EXPORTER_TOPIC_PATTERN", topicPattern);
+        environment.put("CHANGE_EXPORTER_METRICS_PORT", Integer.toString(metricsPort));
+        ForkedJvm jvm = ForkedJvm.ofJar("change exporter", SMALL_JVM, settings.changeExporterJar(), environment,
+                dir.resolve("change-exporter.log"), forkMainDir);
+        String metrics = metricsUrl(metricsPort);
+        return new ServiceProcess(jvm, metrics, metrics, body -> true, "HTTP 200");
+    }
+
+    /**
+     * postgres_exporter with the compose service's settings (its own least-privilege role, the repository's custom
+     * queries); ready once it reaches the database ({@code pg_up 1}), which also proves the role and its password.
+     */
+    static ServiceProcess postgresExporter(StackConfiguration.Monitoring settings, int port, Path dir) {
+        NativeProcess process = NativeProcess.of("postgres_exporter", settings.postgresExporter(),
+                List.of("--web.listen-address=127.0.0.1:" + port), settings.postgresExporterEnvironment(),
+                dir.resolve("postgres-exporter.log"));
+        String metrics = metricsUrl(port);
+        return new ServiceProcess(process, metrics, metrics, body -> body.lines().anyMatch("pg_up 1"::equals),
+                "pg_up 1 (logged in as " + role(settings) + ")");
+    }
+
+    /** The role postgres_exporter logs in as, for messages. */
+    static String role(StackConfiguration.Monitoring settings) {
+        return settings.postgresExporterEnvironment().getOrDefault("DATA_SOURCE_USER", "the DATA_SOURCE_NAME role");
+    }
+
+    /** Prometheus on a copy of debezium-prometheus/prometheus.yml with local targets; its TSDB in {@code dir}. */
+    static ServiceProcess prometheus(StackConfiguration.Monitoring settings, Map<String, Integer> jobPorts, int port,
+                                     Path dir) {
+        Path config = dir.resolve("prometheus.yml");
+        PrometheusConfigRewrite.write(settings.prometheusYml(), jobPorts, config);
+        NativeProcess process = NativeProcess.of("Prometheus", settings.prometheus(),
+                List.of("--config.file=" + config,
+                        "--storage.tsdb.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port),
+                Map.of(), dir.resolve("prometheus.log"));
+        String url = "http://127.0.0.1:" + port;
+        return new ServiceProcess(process, url, url + "/-/ready", body -> true, "HTTP 200");
+    }
+
+    private static String metricsUrl(int port) {
+        return "http://127.0.0.1:" + port + "/metrics";
+    }
+
+
+}

@@ -1,0 +1,108 @@
+package io.github.cdcmonitoring.localstack;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The repository's {@code debezium-prometheus/prometheus.yml} made to run natively, changing only what cannot be the
+ * same outside compose: each job's {@code static_configs} targets (compose service names) become
+ * {@code 127.0.0.1:<port>}, and relative {@code rule_files} entries are resolved against the folder of the shipped
+ * file (Prometheus resolves them against the folder of the file it reads, and the copy lives in a temporary folder).
+ * Scrape and evaluation intervals, labels and everything else are kept as shipped.
+ */
+final class PrometheusConfigRewrite {
+
+    private PrometheusConfigRewrite() {
+    }
+
+    /**
+     * @param shipped the repository's prometheus.yml
+     * @param ports the local port of every job's target, by job name
+     * @param target where to write the copy
+     * @throws IllegalStateException naming the job if the file scrapes a job with no local port, or a local
+     *         component is not scraped by any job
+     */
+    static void write(Path shipped, Map<String, Integer> ports, Path target) {
+        Map<String, Object> config = read(shipped);
+        config.put("rule_files", resolveRuleFiles(shipped, config.get("rule_files")));
+        List<String> jobs = new ArrayList<>();
+        for (Object scrape : list(config.get("scrape_configs"), shipped, "scrape_configs")) {
+            Map<String, Object> job = map(scrape, shipped, "scrape_configs[]");
+            String name = String.valueOf(job.get("job_name"));
+            jobs.add(name);
+            Integer port = ports.get(name);
+            if (port == null) {
+                throw new IllegalStateException(shipped + ": job " + name + " has no counterpart in the native stack "
+                        + "(it runs " + new TreeSet<>(ports.keySet()) + ")");
+            }
+            for (Object staticConfig : list(job.get("static_configs"), shipped, "job " + name + " static_configs")) {
+                map(staticConfig, shipped, "job " + name + " static_configs[]")
+                        .put("targets", List.of("127.0.0.1:" + port));
+            }
+        }
+        List<String> unscraped = new ArrayList<>(new TreeSet<>(ports.keySet()));
+        unscraped.removeAll(jobs);
+        if (!unscraped.isEmpty()) {
+            throw new IllegalStateException(shipped + " has no scrape job for " + unscraped);
+        }
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        String yaml = "# " + shipped + " with local targets and absolute rule paths, written by local-stack\n"
+                + new Yaml(options).dump(config);
+        try {
+            Files.writeString(target, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    private static List<String> resolveRuleFiles(Path shipped, Object ruleFiles) {
+        List<String> resolved = new ArrayList<>();
+        if (ruleFiles == null) {
+            return resolved;
+        }
+        Path folder = shipped.toAbsolutePath().getParent();
+        for (Object entry : list(ruleFiles, shipped, "rule_files")) {
+            Path pattern = Path.of(String.valueOf(entry));
+            resolved.add(pattern.isAbsolute() ? pattern.toString() : folder.resolve(pattern).normalize().toString());
+        }
+        return resolved;
+    }
+
+    private static Map<String, Object> read(Path file) {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+            return map(document, file, "the top level");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object node, Path file, String where) {
+        if (!(node instanceof Map)) {
+            throw new IllegalStateException(file + ": " + where + " is not a mapping");
+        }
+        return (Map<String, Object>) node;
+    }
+
+    private static List<?> list(Object node, Path file, String where) {
+        if (!(node instanceof List<?> list)) {
+            throw new IllegalStateException(file + ": " + where + " is not a list");
+        }
+        return list;
+    }
+
+}

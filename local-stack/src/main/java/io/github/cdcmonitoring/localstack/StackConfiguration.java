@@ -1,0 +1,229 @@
+package io.github.cdcmonitoring.localstack;
+
+import io.github.cdcmonitoring.postgres.DotEnv;
+import io.github.cdcmonitoring.postgres.RepoFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the local stack needs, read from the repository's files and the {@link LocalStack.Builder}'s options and
+ * checked before any process starts: ports, the compose file's Connect settings, the connector, and (with monitoring)
+ * the programs on PATH and the jars the build makes. A missing program or jar is one line naming it and the command
+ * that provides it.
+ */
+final class StackConfiguration {
+
+    static final String COMPOSE_FILE = "docker-compose.yml";
+    static final String CONNECTOR_FILE = "register-postgresql.json";
+    static final String JMX_EXPORTER_DIR = "debezium-jmx-exporter";
+    static final String GENERATOR_JAR = "data-generator/target/data-generator.jar";
+    static final String CHANGE_EXPORTER_JAR = "change-exporter/target/change-exporter.jar";
+    static final String PROMETHEUS_YML = "debezium-prometheus/prometheus.yml";
+    /** The compose service's database address in DATA_SOURCE_URI / DATA_SOURCE_NAME: host {@code postgres}. */
+    private static final Pattern COMPOSE_DATABASE = Pattern.compile("(^|@|//)postgres(:5432)?([/?]|$)");
+    static final String GRAFANA_DIR = "debezium-grafana";
+    static final String INSTALL_COMMAND = "apt-get install -y prometheus prometheus-postgres-exporter";
+    static final String BUILD_COMMAND = "./mvnw -pl local-stack -am package -DskipTests";
+
+    /** Loopback ports of every component; the monitoring ones are 0 without monitoring. */
+    record StackPorts(int postgres, int kafka, int controller, int connect, int connectMetrics, int generatorMetrics,
+                 int changeExporter, int postgresExporter, int prometheus, int grafana) {
+    }
+
+    /** The monitoring processes' programs and settings. */
+    record Monitoring(Path generatorJar, Map<String, String> generatorWorkload, Path changeExporterJar,
+                      Path postgresExporter, Map<String, String> postgresExporterEnvironment, Path prometheus,
+                      Path prometheusYml, Optional<Path> grafana, Path grafanaDir,
+                      Map<String, String> grafanaEnvironment) {
+    }
+
+    final RepoFiles repo;
+    final DotEnv env;
+    final StackPorts ports;
+    final ComposeFile compose;
+    final ConnectImageEntrypoint.Result connectImage;
+    final ConnectorConfig connector;
+    final Path jmxExporterDir;
+    final Path jmxExporterConfig;
+    final boolean loadInventory;
+    final boolean registerConnector;
+    final Optional<Monitoring> monitoring;
+
+    private StackConfiguration(RepoFiles repo, DotEnv env, StackPorts ports, ComposeFile compose,
+                               ConnectImageEntrypoint.Result connectImage, ConnectorConfig connector,
+                               Path jmxExporterDir, Path jmxExporterConfig, boolean loadInventory,
+                               boolean registerConnector, Optional<Monitoring> monitoring) {
+        this.repo = repo;
+        this.env = env;
+        this.ports = ports;
+        this.compose = compose;
+        this.connectImage = connectImage;
+        this.connector = connector;
+        this.jmxExporterDir = jmxExporterDir;
+        this.jmxExporterConfig = jmxExporterConfig;
+        this.loadInventory = loadInventory;
+        this.registerConnector = registerConnector;
+        this.monitoring = monitoring;
+    }
+
+    /** Reads and checks everything; throws with one line naming what is missing or wrong. */
+    static StackConfiguration assemble(LocalStack.Options options) {
+        // Programs on PATH first (a machine without them cannot run the stack however it is built), then the jars
+        // the build makes, then ports: each missing piece is named before anything starts.
+        Optional<Programs> programs = options.monitoring() ? Optional.of(programs()) : Optional.empty();
+        RepoFiles repo = RepoFiles.locate();
+        Optional<Built> built = programs.map(p -> new Built(jar(repo, GENERATOR_JAR), jar(repo, CHANGE_EXPORTER_JAR)));
+        DotEnv env = repo.dotEnv();
+        ComposeFile compose = ComposeFile.read(repo.file(COMPOSE_FILE), env.asMap());
+        ConnectImageEntrypoint.Result image =
+                ConnectImageEntrypoint.translate(compose.serviceEnvironment("connect"), "127.0.0.1");
+        Path exporterDir = repo.root().resolve(JMX_EXPORTER_DIR);
+        Path agentConfig = options.jmxExporterConfig() != null
+                ? options.jmxExporterConfig() : exporterDir.resolve("config.yml");
+        StackPorts ports = ports(options);
+        ConnectorConfig connector = ConnectorConfig.read(repo.file(CONNECTOR_FILE))
+                .withDatabase("127.0.0.1", ports.postgres());
+        Optional<Monitoring> monitoring = programs.map(p -> monitoring(p, built.orElseThrow(), repo, env, compose,
+                ports, options));
+        return new StackConfiguration(repo, env, ports, compose, image, connector, exporterDir, agentConfig,
+                options.loadInventory(), options.registerConnector(), monitoring);
+    }
+
+    /** The jars of the repository's own programs, made by the build. */
+    private record Built(Path generatorJar, Path changeExporterJar) {
+    }
+
+    /** The native programs of the monitoring side. */
+    private record Programs(Path prometheus, Path postgresExporter, Optional<Path> grafana) {
+    }
+
+    private static Programs programs() {
+        Path prometheus = Executables.find("prometheus").orElseThrow(() -> missingProgram("prometheus"));
+        Path postgresExporter = Executables.findAny("prometheus-postgres-exporter", "postgres_exporter")
+                .orElseThrow(() -> missingProgram("postgres_exporter (Debian: prometheus-postgres-exporter)"));
+        return new Programs(prometheus, postgresExporter, Executables.findAny("grafana", "grafana-server"));
+    }
+
+    private static Monitoring monitoring(Programs programs, Built built, RepoFiles repo, DotEnv env,
+                                         ComposeFile compose, StackPorts ports, LocalStack.Options options) {
+        Map<String, String> workload = new LinkedHashMap<>();
+        for (String key : new String[] {"GENERATOR_RATE", "GENERATOR_THREADS", "GENERATOR_MIX"}) {
+            workload.put(key, env.get(key));
+        }
+        if (options.generatorRate() != null) {
+            workload.put("GENERATOR_RATE", options.generatorRate().toString());
+        }
+        return new Monitoring(built.generatorJar(), workload, built.changeExporterJar(), programs.postgresExporter(),
+                postgresExporterEnvironment(repo, compose, ports.postgres()), programs.prometheus(),
+                repo.file(PROMETHEUS_YML), programs.grafana(), repo.root().resolve(GRAFANA_DIR),
+                programs.grafana().isPresent() ? grafanaEnvironment(compose) : Map.of());
+    }
+
+    /**
+     * The compose file's postgres-exporter settings with the database address and the mounted files made local:
+     * the same role, password, options and custom queries as the image gets.
+     */
+    private static Map<String, String> postgresExporterEnvironment(RepoFiles repo, ComposeFile compose, int pgPort) {
+        String service = "postgres-exporter";
+        if (!compose.hasService(service)) {
+            throw new IllegalStateException(compose.source() + " has no " + service + " service to take its "
+                    + "settings from");
+        }
+        Map<String, String> mounts = compose.serviceBindMounts(service);
+        Map<String, String> environment = new LinkedHashMap<>();
+        boolean database = false;
+        for (Map.Entry<String, String> entry : compose.serviceEnvironment(service).entrySet()) {
+            String value = entry.getValue();
+            if (entry.getKey().startsWith("DATA_SOURCE_") && COMPOSE_DATABASE.matcher(value).find()) {
+                value = COMPOSE_DATABASE.matcher(value).replaceFirst("$1127.0.0.1:" + pgPort + "$3");
+                database = true;
+            }
+            for (Map.Entry<String, String> mount : mounts.entrySet()) {
+                if (value.equals(mount.getKey()) || value.startsWith(mount.getKey() + "/")) {
+                    value = repo.root().resolve(mount.getValue()).normalize()
+                            + value.substring(mount.getKey().length());
+                    if (!Files.exists(Path.of(value))) {
+                        throw new IllegalStateException("missing " + value + " (services." + service + "."
+                                + "environment." + entry.getKey() + ")");
+                    }
+                }
+            }
+            environment.put(entry.getKey(), value);
+        }
+        if (!database) {
+            throw new IllegalStateException(compose.source() + ": services." + service + ".environment names no "
+                    + "database at postgres:5432 (DATA_SOURCE_URI or DATA_SOURCE_NAME)");
+        }
+        return environment;
+    }
+
+    private static IllegalStateException missingProgram(String name) {
+        return new IllegalStateException(name + " is not installed (not on PATH); install it with: " + INSTALL_COMMAND);
+    }
+
+    private static Path jar(RepoFiles repo, String relative) {
+        Path jar = repo.root().resolve(relative);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("missing " + relative + ": build it first with " + BUILD_COMMAND);
+        }
+        return jar;
+    }
+
+    /** The compose file's grafana service settings (GF_*), if the service exists; paths are adapted later. */
+    private static Map<String, String> grafanaEnvironment(ComposeFile compose) {
+        if (!compose.hasService("grafana")) {
+            return Map.of();
+        }
+        Map<String, String> grafana = new LinkedHashMap<>();
+        compose.serviceEnvironment("grafana").forEach((key, value) -> {
+            if (key.startsWith("GF_")) {
+                grafana.put(key, value);
+            }
+        });
+        return grafana;
+    }
+
+    private static StackPorts ports(LocalStack.Options options) {
+        int[] free = Ports.free(10);
+        Map<String, String> names = new LinkedHashMap<>(options.portSettings());
+        boolean monitoring = options.monitoring();
+        // composePorts(): the monitoring ports from .env too, read only when monitoring is on.
+        DotEnv compose = monitoring ? options.composeEnv() : null;
+        return new StackPorts(
+                choose(options.postgresPort(), free[0], "postgres", names),
+                choose(options.kafkaPort(), free[1], "kafka", names),
+                free[2],
+                choose(options.connectPort(), free[3], "connect", names),
+                choose(options.metricsPort(), free[4], "metrics", names),
+                monitoring ? choose(compose, "GENERATOR_METRICS_PORT", options.generatorMetricsPort(), free[5],
+                        "generator", names) : 0,
+                monitoring ? choose(compose, "CHANGE_EXPORTER_PORT", options.changeExporterPort(), free[6],
+                        "change-exporter", names) : 0,
+                monitoring ? choose(compose, "POSTGRES_EXPORTER_PORT", options.postgresExporterPort(), free[7],
+                        "postgres-exporter", names) : 0,
+                monitoring ? choose(compose, "PROMETHEUS_PORT", options.prometheusPort(), free[8], "prometheus",
+                        names) : 0,
+                monitoring ? choose(compose, "GRAFANA_PORT", options.grafanaPort(), free[9], "grafana", names) : 0);
+    }
+
+    private static int choose(DotEnv compose, String key, int requested, int free, String component,
+                              Map<String, String> settings) {
+        if (compose == null) {
+            return choose(requested, free, component, settings);
+        }
+        settings.put(component, key + " in .env");
+        return choose(LocalStack.envPort(compose, key), free, component, settings);
+    }
+
+    private static int choose(int requested, int free, String component, Map<String, String> settings) {
+        if (requested == 0) {
+            return free;
+        }
+        Ports.requireFree(requested, settings.getOrDefault(component, component + " port"));
+        return requested;
+    }
+}

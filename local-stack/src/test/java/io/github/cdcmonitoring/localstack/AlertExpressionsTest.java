@@ -1,0 +1,243 @@
+package io.github.cdcmonitoring.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.cdcmonitoring.prometheus.RuleFiles;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The alert expressions of debezium-prometheus/rules, each evaluated as written in its rule file (never a copy)
+ * against the real Prometheus of a native stack with the generator writing, before and during real faults: Connect
+ * killed, the connector paused while the database is written, a task failing because its database password was
+ * rotated, the generator stopped. The expression being true is what is proven here; the {@code for:} durations are promtool's to test.
+ *
+ * <p>One stack serves the class. The healthy check runs first, explicitly ordered, because the faults leave traces in
+ * rate windows for minutes afterwards (latency of the delayed events, restarts); each fault is undone before the
+ * next one.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
+class AlertExpressionsTest {
+
+    /**
+     * Alerts whose expression is true on a healthy stack at rest, with the reason. An entry that is not true at rest
+     * fails the healthy check, so this list cannot go stale.
+     */
+    private static final Map<String, String> TRUE_AT_REST = Map.of();
+
+    private LocalStack stack;
+    private PrometheusApi prometheus;
+    private List<RuleFiles.Rule> alerts;
+    /** Alert name -> the phases in which its expression was seen true; printed at the end for the closing note. */
+    private final Map<String, List<String>> trueIn = new TreeMap<>();
+
+    @BeforeAll
+    void start() {
+        alerts = RuleFiles.read(LiveMonitoring.repoFile("debezium-prometheus/rules")).stream()
+                .filter(RuleFiles.Rule::isAlert).toList();
+        stack = LiveMonitoring.start();
+        prometheus = new PrometheusApi(stack.prometheusUrl());
+        LiveMonitoring.awaitScraped(prometheus);
+    }
+
+    @AfterAll
+    void stop() {
+        StringBuilder report = new StringBuilder("alert expressions seen true, by phase:\n");
+        for (RuleFiles.Rule alert : alerts == null ? List.<RuleFiles.Rule>of() : alerts) {
+            report.append("  ").append(alert.name()).append(": ")
+                    .append(trueIn.getOrDefault(alert.name(), List.of("never"))).append('\n');
+        }
+        System.out.println(report);
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void healthyStackHasNoTrueAlertExpression() {
+        // Right after start some are briefly true (absent() before the first change event); wait for them to clear.
+        await("no alert expression true on the healthy stack").atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(5))
+                .untilAsserted(() -> {
+                    Map<String, List<PrometheusApi.Series>> unexpected = new TreeMap<>(trueAlerts());
+                    unexpected.keySet().removeAll(TRUE_AT_REST.keySet());
+                    assertThat(unexpected).as("alert expressions true on a healthy stack").isEmpty();
+                });
+        Map<String, List<PrometheusApi.Series>> atRest = trueAlerts();
+        note("healthy", atRest);
+        assertThat(atRest.keySet()).as("alerts listed as true at rest").containsAll(TRUE_AT_REST.keySet());
+    }
+
+    @Test
+    @Order(2)
+    void connectKilledMakesTheTargetDownExpressionTrue() {
+        RuleFiles.Rule targetDown = alert("PrometheusTargetDown");
+        stack.connect().kill();
+        try {
+            await("PrometheusTargetDown true for job connect").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(prometheus.query(targetDown.expr()))
+                            .extracting(s -> s.label("job")).contains("connect"));
+            note("Connect killed", trueAlerts());
+        } finally {
+            stack.connect().start();
+            awaitConnector("RUNNING", Duration.ofMinutes(2));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void connectorPausedWhileWritingStallsCaptureAndRetainsWal() throws SQLException {
+        RuleFiles.Rule stalled = alert("DebeziumStalledCapture");
+        String slot = stack.connectorConfig().get("slot.name");
+        String retained = "pg_replication_slots_pg_wal_lsn_diff{slot_name=\"" + slot + "\"}";
+        double before = await("retained WAL of " + slot).atMost(Duration.ofMinutes(1))
+                .until(() -> prometheus.query(retained), series -> !series.isEmpty()).get(0).value();
+
+        assertThat(stack.rest().put("/connectors/" + stack.connectorName() + "/pause").status()).isEqualTo(202);
+        try {
+            awaitConnector("PAUSED", Duration.ofMinutes(1));
+            // Pausing stops Connect from polling, but Debezium keeps reading the slot into its own queue
+            // (max.queue.size 16384) until that is full: only then are no more events seen. One transaction of
+            // 20,000 rows fills it at once; the generator keeps writing at its modest rate meanwhile.
+            try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO users (name, email) SELECT 'paused ' || i, 'paused' || i || "
+                        + "'@example.com' FROM generate_series(1, 20000) AS i");
+            }
+            await("retained WAL of " + slot + " rises above " + before).atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(prometheus.query(retained)).extracting(PrometheusApi.Series::value)
+                            .anySatisfy(v -> assertThat(v).isGreaterThan(before)));
+            // The rule's window is rate(...[5m]): true five minutes after the last event seen, not sooner.
+            await("DebeziumStalledCapture true").atMost(Duration.ofMinutes(9)).pollInterval(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(prometheus.query(stalled.expr()))
+                            .extracting(s -> s.label("name")).contains(stack.topicPrefix()));
+            note("connector paused while writing", trueAlerts());
+        } finally {
+            stack.rest().put("/connectors/" + stack.connectorName() + "/resume");
+            awaitConnector("RUNNING", Duration.ofMinutes(2));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void rotatedDatabasePasswordFailsTheTask() throws SQLException {
+        RuleFiles.Rule taskFailed = alert("ConnectTaskFailed");
+        String connector = stack.connectorName();
+        // The incident: the capture role's password is changed in PostgreSQL but not in the connector. The running
+        // task keeps its session; the next start (a restart, a rebalance, a crash) cannot log in and the task fails.
+        setCapturePassword("rotated-" + UUID.randomUUID());
+        try {
+            assertThat(stack.rest().post("/connectors/" + connector + "/tasks/0/restart").status()).isEqualTo(204);
+            awaitTask("FAILED", Duration.ofMinutes(2));
+            await("ConnectTaskFailed true for task 0 of " + connector).atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(prometheus.query(taskFailed.expr()))
+                            .anySatisfy(s -> {
+                                assertThat(s.label("connector")).isEqualTo(connector);
+                                assertThat(s.label("task")).isEqualTo("0");
+                            }));
+            note("task failed", trueAlerts());
+        } finally {
+            setCapturePassword(stack.postgres().capturePassword());
+            stack.rest().post("/connectors/" + connector + "/tasks/0/restart");
+            awaitConnector("RUNNING", Duration.ofMinutes(2));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void generatorStoppedMakesItsTargetDownAndItsMetricsAbsent() {
+        RuleFiles.Rule targetDown = alert("PrometheusTargetDown");
+        RuleFiles.Rule absent = alert("DataGeneratorMetricsAbsent");
+        stack.generator().stop();
+        try {
+            await("PrometheusTargetDown true for job data-generator, DataGeneratorMetricsAbsent true")
+                    .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
+                    .untilAsserted(() -> {
+                        assertThat(prometheus.query(targetDown.expr())).extracting(s -> s.label("job"))
+                                .contains("data-generator");
+                        assertThat(prometheus.query(absent.expr())).isNotEmpty();
+                    });
+            note("generator stopped", trueAlerts());
+        } finally {
+            stack.generator().start();
+        }
+        await("the generator scraped again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(prometheus.query(absent.expr())).isEmpty());
+    }
+
+    private void setCapturePassword(String password) throws SQLException {
+        String role = stack.connectorConfig().get("database.user");
+        try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE \"" + role.replace("\"", "\"\"") + "\" PASSWORD '" + password.replace("'", "''")
+                    + "'");
+        }
+    }
+
+    private RuleFiles.Rule alert(String name) {
+        return alerts.stream().filter(a -> a.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no alert named " + name + " in debezium-prometheus/rules"));
+    }
+
+    /** Every alert whose expression returns at least one series now, with those series. */
+    private Map<String, List<PrometheusApi.Series>> trueAlerts() {
+        Map<String, List<PrometheusApi.Series>> result = new TreeMap<>();
+        for (RuleFiles.Rule alert : alerts) {
+            List<PrometheusApi.Series> series = prometheus.query(alert.expr());
+            if (!series.isEmpty()) {
+                result.put(alert.name(), series);
+            }
+        }
+        return result;
+    }
+
+    private void note(String phase, Map<String, List<PrometheusApi.Series>> trueNow) {
+        trueNow.keySet().forEach(name -> trueIn.computeIfAbsent(name, n -> new ArrayList<>()).add(phase));
+        System.out.println(phase + ": alert expressions true: " + trueNow);
+    }
+
+    private void awaitConnector(String state, Duration timeout) {
+        await("connector " + stack.connectorName() + " and its tasks " + state).atMost(timeout)
+                .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .untilAsserted(() -> {
+                    JsonNode status = status();
+                    assertThat(status.path("connector").path("state").asText()).isEqualTo(state);
+                    assertThat(status.path("tasks")).isNotEmpty()
+                            .allSatisfy(t -> assertThat(t.path("state").asText()).isEqualTo(state));
+                });
+    }
+
+    private void awaitTask(String state, Duration timeout) {
+        await("task 0 of " + stack.connectorName() + " " + state).atMost(timeout).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
+                .untilAsserted(() -> assertThat(status().path("tasks").path(0).path("state").asText())
+                        .isEqualTo(state));
+    }
+
+    private JsonNode status() {
+        ConnectRest.Response response = stack.rest().get("/connectors/" + stack.connectorName() + "/status");
+        assertThat(response.ok()).as("GET status: HTTP %s %s", response.status(), response.body()).isTrue();
+        return response.json();
+    }
+}

@@ -1,0 +1,211 @@
+package io.github.cdcmonitoring.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.cdcmonitoring.grafana.DashboardFile;
+import io.github.cdcmonitoring.grafana.PanelQuery;
+import io.github.cdcmonitoring.prometheus.RuleFiles;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Every dashboard of debezium-grafana/dashboards against the real Prometheus of a running native stack with the
+ * generator writing: each variable's query has values, each panel query (variables substituted with those real
+ * values) returns at least one series, and every metric name used by a dashboard or a rule exists in Prometheus. A
+ * failure names the dashboard, the panel and the query. One stack serves the whole class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+class DashboardQueriesTest {
+
+    /**
+     * Grafana's built-in variables as a dashboard on the shipped 15 s scrape interval resolves them: $__rate_interval
+     * is max(4 x scrape interval, $__interval + scrape interval) = 1m.
+     */
+    private static final Map<String, String> BUILT_INS = Map.of(
+            "__rate_interval", "1m", "__interval", "15s", "__interval_ms", "15000", "__range", "5m",
+            "__range_s", "300", "__range_ms", "300000");
+    private static final Pattern LABEL_VALUES =
+            Pattern.compile("^\\s*label_values\\(\\s*(?:(.+?)\\s*,\\s*)?([a-zA-Z_]\\w*)\\s*\\)\\s*$");
+    /**
+     * Series Prometheus makes itself from its alerting rules: they exist only while an alert is pending or firing, so
+     * a healthy stack has none. The "firing alerts" panel that reads them is checked like every other panel.
+     */
+    private static final Set<String> RULE_ENGINE_SERIES = Set.of("ALERTS", "ALERTS_FOR_STATE");
+    /** Rows that only appear with time, e.g. the first tombstone after the first delete: wait this long for them. */
+    private static final Duration DATA_WAIT = Duration.ofMinutes(3);
+
+    private LocalStack stack;
+    private PrometheusApi prometheus;
+    private List<DashboardFile> dashboards;
+    private List<RuleFiles.Rule> rules;
+
+    @BeforeAll
+    void start() {
+        dashboards = DashboardFile.loadAll(LiveMonitoring.repoFile("debezium-grafana/dashboards"));
+        rules = RuleFiles.read(LiveMonitoring.repoFile("debezium-prometheus/rules"));
+        assertThat(dashboards).as("dashboards").isNotEmpty();
+        stack = LiveMonitoring.start();
+        prometheus = new PrometheusApi(stack.prometheusUrl());
+        LiveMonitoring.awaitScraped(prometheus);
+    }
+
+    @AfterAll
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyVariableHasValues() {
+        await("every variable has values").atMost(DATA_WAIT).pollInterval(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(variablesWithoutValues()).isEmpty());
+    }
+
+    @Test
+    void everyPanelQueryReturnsSeries() {
+        await("every panel query returns a series").atMost(DATA_WAIT).pollInterval(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(emptyQueries()).isEmpty());
+        List<String> proven = new ArrayList<>();
+        for (DashboardFile dashboard : dashboards) {
+            for (PanelQuery query : dashboard.queries()) {
+                proven.add(query.describe());
+            }
+        }
+        System.out.println("panel queries proven non-empty (" + proven.size() + "):\n  " + String.join("\n  ", proven));
+    }
+
+    @Test
+    void everyMetricNameOfDashboardsAndRulesExists() {
+        Set<String> records = new TreeSet<>();
+        rules.stream().filter(r -> !r.isAlert()).forEach(r -> records.add(r.name()));
+        Map<String, String> usedBy = new LinkedHashMap<>();
+        for (DashboardFile dashboard : dashboards) {
+            Map<String, String> values = variableValues(dashboard);
+            for (PanelQuery query : dashboard.queries()) {
+                PromqlMetricNames.of(query.resolve(values)).forEach(name -> usedBy.putIfAbsent(name,
+                        query.describe()));
+            }
+            for (DashboardFile.Variable variable : dashboard.variables()) {
+                Matcher m = variable.query() == null ? null : LABEL_VALUES.matcher(variable.query());
+                if (m != null && m.matches() && m.group(1) != null) {
+                    PromqlMetricNames.of(m.group(1)).forEach(name -> usedBy.putIfAbsent(name,
+                            dashboard.title() + " / variable " + variable.name()));
+                }
+            }
+        }
+        for (RuleFiles.Rule rule : rules) {
+            PromqlMetricNames.of(rule.expr()).forEach(name -> usedBy.putIfAbsent(name,
+                    rule.file().getFileName() + " / " + rule.name()));
+        }
+        List<String> unknownRecords = new ArrayList<>();
+        usedBy.forEach((name, where) -> {
+            if (name.contains(":") && !records.contains(name)) {
+                unknownRecords.add(name + " (used by " + where + ")");
+            }
+        });
+        assertThat(unknownRecords).as("recording rule names used but defined in no rule file").isEmpty();
+
+        await("every metric name exists in Prometheus").atMost(DATA_WAIT).pollInterval(Duration.ofSeconds(5))
+                .untilAsserted(() -> {
+                    Set<String> known = prometheus.metricNames();
+                    List<String> missing = new ArrayList<>();
+                    usedBy.forEach((name, where) -> {
+                        if (!name.contains(":") && !known.contains(name) && !RULE_ENGINE_SERIES.contains(name)) {
+                            missing.add(name + " (used by " + where + ")");
+                        }
+                    });
+                    assertThat(missing).as("metric names Prometheus does not have").isEmpty();
+                });
+        System.out.println("metric names checked: " + usedBy.size() + " (" + records.size()
+                + " recording rules among them checked against the rule files)");
+    }
+
+    /** "dashboard / variable: query -> why" for every variable whose query finds nothing. */
+    private List<String> variablesWithoutValues() {
+        List<String> failures = new ArrayList<>();
+        for (DashboardFile dashboard : dashboards) {
+            for (DashboardFile.Variable variable : dashboard.variables()) {
+                if (variable.query() == null || variable.query().isBlank()) {
+                    continue; // constants, intervals, custom lists: nothing to ask Prometheus
+                }
+                try {
+                    if (values(variable).isEmpty()) {
+                        failures.add(dashboard.title() + " / variable " + variable.name() + ": " + variable.query()
+                                + " -> no values");
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(dashboard.title() + " / variable " + variable.name() + ": " + variable.query()
+                            + " -> " + e.getMessage());
+                }
+            }
+        }
+        return failures;
+    }
+
+    /** "dashboard / panel / refId: expr" for every panel query that returns no series (or an error). */
+    private List<String> emptyQueries() {
+        List<String> failures = new ArrayList<>();
+        for (DashboardFile dashboard : dashboards) {
+            Map<String, String> values;
+            try {
+                values = variableValues(dashboard);
+            } catch (RuntimeException e) {
+                failures.add(dashboard.title() + ": variables -> " + e.getMessage());
+                continue;
+            }
+            for (PanelQuery query : dashboard.queries()) {
+                String expr = query.resolve(values);
+                try {
+                    if (prometheus.query(expr).isEmpty()) {
+                        failures.add(query.describe() + ": " + expr + " -> no series");
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(query.describe() + ": " + expr + " -> " + e.getMessage());
+                }
+            }
+        }
+        return failures;
+    }
+
+    /** Each variable's first real value (Grafana selects the first), with the built-ins. */
+    private Map<String, String> variableValues(DashboardFile dashboard) {
+        Map<String, String> values = new LinkedHashMap<>(BUILT_INS);
+        for (DashboardFile.Variable variable : dashboard.variables()) {
+            if (variable.query() == null || variable.query().isBlank()) {
+                continue;
+            }
+            Set<String> found = values(variable);
+            if (found.isEmpty()) {
+                throw new IllegalStateException("variable " + variable.name() + " (" + variable.query()
+                        + ") has no values");
+            }
+            values.put(variable.name(), found.iterator().next());
+        }
+        return values;
+    }
+
+    /** A variable's values: {@code label_values(metric, label)} or {@code label_values(label)}, as Grafana asks. */
+    private Set<String> values(DashboardFile.Variable variable) {
+        Matcher m = LABEL_VALUES.matcher(variable.query());
+        if (!m.matches()) {
+            throw new IllegalStateException("unsupported variable query " + variable.query()
+                    + " (only label_values is used by the shipped dashboards)");
+        }
+        return prometheus.labelValues(m.group(2), m.group(1));
+    }
+}

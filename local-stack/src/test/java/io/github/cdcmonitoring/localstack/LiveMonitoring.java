@@ -1,0 +1,45 @@
+package io.github.cdcmonitoring.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.cdcmonitoring.postgres.RepoFiles;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Shared by the live monitoring tests: the stack with monitoring on, and waiting for Prometheus to have data. */
+final class LiveMonitoring {
+
+    /** A modest, fixed write rate: enough for every rate() to be non-zero, little CPU on a shared 2-core machine. */
+    static final double GENERATOR_RATE = 20;
+    /** The five jobs of debezium-prometheus/prometheus.yml. */
+    static final List<String> JOBS = List.of("connect", "data-generator", "change-exporter", "postgres-exporter",
+            "prometheus");
+
+    private LiveMonitoring() {
+    }
+
+    static LocalStack start() {
+        return LocalStack.builder().monitoring(true).generatorRate(GENERATOR_RATE).start();
+    }
+
+    static Path repoFile(String relative) {
+        return RepoFiles.locate().root().resolve(relative);
+    }
+
+    /**
+     * Waits until every job's target is up and has been scraped at least three times, so that rate() and increase()
+     * over a minute have two samples or more. The shipped scrape interval is 15 s: about 45 s after start.
+     */
+    static void awaitScraped(PrometheusApi prometheus) {
+        await("every target up").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(prometheus.targets())
+                        .extracting(PrometheusApi.Target::job, PrometheusApi.Target::health)
+                        .containsExactlyInAnyOrderElementsOf(JOBS.stream()
+                                .map(job -> org.assertj.core.groups.Tuple.tuple(job, "up")).toList()));
+        await("three scrapes of every target").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(prometheus.query("count_over_time(up[5m]) >= 3"))
+                        .extracting(s -> s.label("job")).containsExactlyInAnyOrderElementsOf(JOBS));
+    }
+}
