@@ -109,6 +109,7 @@ class AlertExpressionsTest {
     @Order(3)
     void connectorPausedWhileWritingStallsCaptureAndRetainsWal() throws SQLException {
         RuleFiles.Rule stalled = alert("DebeziumStalledCapture");
+        RuleFiles.Rule notWriting = alert("ConnectSourceTaskStalled");
         String slot = stack.connectorConfig().get("slot.name");
         String retained = "pg_replication_slots_pg_wal_lsn_diff{slot_name=\"" + slot + "\"}";
         double before = await("retained WAL of " + slot).atMost(Duration.ofMinutes(1))
@@ -132,6 +133,10 @@ class AlertExpressionsTest {
             await("DebeziumStalledCapture true").atMost(Duration.ofMinutes(9)).pollInterval(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(prometheus.query(stalled.expr()))
                             .extracting(s -> s.label("name")).contains(stack.topicPrefix()));
+            // Seen from Kafka the stall shows within a minute of the pause (rate(...[1m])): long true by now.
+            assertThat(prometheus.query(notWriting.expr())).as("ConnectSourceTaskStalled while paused")
+                    .extracting(s -> s.label("connector") + "/" + s.label("task"))
+                    .containsExactly(stack.connectorName() + "/0");
             note("connector paused while writing", trueAlerts());
         } finally {
             stack.rest().put("/connectors/" + stack.connectorName() + "/resume");
