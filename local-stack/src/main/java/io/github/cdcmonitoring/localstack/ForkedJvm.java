@@ -19,7 +19,8 @@ import java.util.jar.Manifest;
 
 /**
  * A Java program run in its own JVM, its output appended to a log file. Started through {@link ForkMain}, so it exits
- * by itself if this JVM dies without stopping it: the broker and Connect on this JVM's classpath ({@link #of}), the
+ * by itself if this JVM dies without stopping it: the broker and Connect on local-stack's runtime classpath
+ * ({@link #of}, see {@link StackClasspath}), the
  * generator and the change exporter on nothing but their own runnable jar ({@link #ofJar}).
  */
 final class ForkedJvm implements ChildProcess {
@@ -51,7 +52,7 @@ final class ForkedJvm implements ChildProcess {
      */
     static ForkedJvm of(String name, List<String> jvmOptions, String mainClass, List<String> args,
                         Map<String, String> environment, Path logFile) {
-        return forked(name, jvmOptions, System.getProperty("java.class.path"), mainClass, args, environment, logFile);
+        return forked(name, jvmOptions, StackClasspath.runtime(), mainClass, args, environment, logFile);
     }
 
     /**
