@@ -1,5 +1,7 @@
 package io.github.cdcmonitoring.exporter;
 
+import io.github.cdcmonitoring.service.ConfigException;
+import io.github.cdcmonitoring.service.ConfigValues;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,12 +56,12 @@ final class ExporterConfig {
     private final int metricsPort;
     private final Duration kafkaWait;
 
-    private ExporterConfig(Map<String, String> env) {
-        bootstrapServers = bootstrapServers(text(env, BOOTSTRAP_SERVERS, "localhost:9092"));
-        topicPattern = topicPattern(text(env, TOPIC_PATTERN, "cdc\\..*"));
-        groupId = groupId(text(env, GROUP_ID, "change-exporter"));
-        metricsPort = (int) number(env, METRICS_PORT, 9401, 0, 65535, "HTTP port for /metrics; 0 = any free port");
-        kafkaWait = Duration.ofSeconds(number(env, KAFKA_WAIT_SECONDS, 120, 1, MAX_KAFKA_WAIT_SECONDS,
+    private ExporterConfig(ConfigValues values) {
+        bootstrapServers = bootstrapServers(values.text(BOOTSTRAP_SERVERS, "localhost:9092"));
+        topicPattern = topicPattern(values.text(TOPIC_PATTERN, "cdc\\..*"));
+        groupId = groupId(values.text(GROUP_ID, "change-exporter"));
+        metricsPort = values.integer(METRICS_PORT, 9401, 0, 65535, "HTTP port for /metrics; 0 = any free port");
+        kafkaWait = Duration.ofSeconds(values.longInteger(KAFKA_WAIT_SECONDS, 120, 1, MAX_KAFKA_WAIT_SECONDS,
                 "seconds to wait for Kafka at start"));
     }
 
@@ -76,30 +78,7 @@ final class ExporterConfig {
                         + String.join(", ", OWN_VARIABLES), env.get(name));
             }
         }
-        return new ExporterConfig(env);
-    }
-
-    private static String text(Map<String, String> env, String variable, String defaultValue) {
-        String value = env.get(variable);
-        return value == null || value.isBlank() ? defaultValue : value.strip();
-    }
-
-    private static long number(Map<String, String> env, String variable, long defaultValue, long min, long max,
-                               String meaning) {
-        String raw = env.get(variable);
-        if (raw == null || raw.isBlank()) {
-            return defaultValue;
-        }
-        long value;
-        try {
-            value = Long.parseLong(raw.strip());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(variable, "must be a whole number (" + meaning + ")", raw);
-        }
-        if (value < min || value > max) {
-            throw new ConfigException(variable, "must be between " + min + " and " + max + " (" + meaning + ")", raw);
-        }
-        return value;
+        return new ExporterConfig(new ConfigValues(env, ConfigValues.OutOfRange.AS_GIVEN));
     }
 
     /** host:port[,host:port...]; checked here because the Kafka client would only complain on first contact. */

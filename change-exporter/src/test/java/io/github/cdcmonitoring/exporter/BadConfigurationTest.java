@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.exporter;
 
+import io.github.cdcmonitoring.service.ServiceMain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -52,7 +53,7 @@ class BadConfigurationTest {
         List<String> stderr = lines(process.getErrorStream());
         List<String> stdout = lines(process.getInputStream());
 
-        assertThat(process.exitValue()).isEqualTo(Main.EXIT_BAD_CONFIG);
+        assertThat(process.exitValue()).isEqualTo(ServiceMain.EXIT_BAD_CONFIG);
         assertThat(stderr).hasSize(1);
         assertThat(stderr.get(0)).startsWith("change-exporter: invalid configuration: " + variable + ": ")
                 .endsWith(", got '" + value + "'");
@@ -66,7 +67,7 @@ class BadConfigurationTest {
         Process process = start("KAFKA_BOOTSTRAP_SERVERS", value);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(process.exitValue()).isEqualTo(Main.EXIT_BAD_CONFIG);
+        assertThat(process.exitValue()).isEqualTo(ServiceMain.EXIT_BAD_CONFIG);
         assertThat(lines(process.getErrorStream())).singleElement().asString()
                 .startsWith("change-exporter: invalid configuration: KAFKA_BOOTSTRAP_SERVERS: ");
     }

@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.exporter;
 
+import io.github.cdcmonitoring.service.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

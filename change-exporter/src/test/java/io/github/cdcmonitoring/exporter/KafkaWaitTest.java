@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.exporter;
 
+import io.github.cdcmonitoring.service.ServiceMain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -32,7 +33,7 @@ class KafkaWaitTest {
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertThat(process.exitValue()).as("exit status; output: " + lines).isEqualTo(Main.EXIT_FAILED);
+        assertThat(process.exitValue()).as("exit status; output: " + lines).isEqualTo(ServiceMain.EXIT_FAILED);
         assertThat(lines).filteredOn(line -> line.contains("giving up")).singleElement().asString()
                 .contains("Kafka at 127.0.0.1:").contains("did not answer within 3 s");
         assertThat(lines).noneMatch(line -> line.contains("Exception") || line.startsWith("\tat "));

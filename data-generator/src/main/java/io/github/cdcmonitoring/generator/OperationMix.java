@@ -1,5 +1,7 @@
 package io.github.cdcmonitoring.generator;
 
+import io.github.cdcmonitoring.service.ConfigException;
+import io.github.cdcmonitoring.service.ConfigValues;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashSet;

@@ -6,13 +6,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -23,23 +21,14 @@ import java.util.jar.Manifest;
  * ({@link #of}, see {@link StackClasspath}), the
  * generator and the change exporter on nothing but their own runnable jar ({@link #ofJar}).
  */
-final class ForkedJvm implements ChildProcess {
+final class ForkedJvm extends LoggedProcess {
 
     /** kafka-run-class.sh's default KAFKA_JVM_PERFORMANCE_OPTS, which the broker and Connect scripts run with. */
     static final List<String> KAFKA_RUN_CLASS_OPTIONS = List.of("-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
 
-    private final String name;
-    private final List<String> command;
-    private final Map<String, String> environment;
-    private final Path logFile;
-    private Process process;
-
     private ForkedJvm(String name, List<String> command, Map<String, String> environment, Path logFile) {
-        this.name = name;
-        this.command = List.copyOf(command);
-        this.environment = Map.copyOf(environment);
-        this.logFile = logFile;
+        super(name, command, environment, logFile);
     }
 
     /**
@@ -130,92 +119,5 @@ final class ForkedJvm implements ChildProcess {
     private static String javaExecutable() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    @Override
-    public synchronized void start() {
-        if (isAlive()) {
-            throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
-        }
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        builder.environment().putAll(environment);
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name, e);
-        }
-    }
-
-    @Override
-    public synchronized boolean isAlive() {
-        return process != null && process.isAlive();
-    }
-
-    @Override
-    public synchronized long pid() {
-        if (process == null) {
-            throw new IllegalStateException(name + " was never started");
-        }
-        return process.pid();
-    }
-
-    /** SIGTERM, so the program's shutdown hooks run; SIGKILL if it has not exited within {@code grace}. */
-    @Override
-    public synchronized void stop(Duration grace) {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        if (!waitFor(grace)) {
-            kill();
-        }
-    }
-
-    /** SIGKILL: the process gets no chance to clean up, as in a crash. Returns once it is gone. */
-    @Override
-    public synchronized void kill() {
-        if (process == null) {
-            return;
-        }
-        process.destroyForcibly();
-        if (!waitFor(Duration.ofSeconds(30))) {
-            throw new IllegalStateException(name + " (pid " + process.pid() + ") survived SIGKILL for 30 s");
-        }
-    }
-
-    private boolean waitFor(Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Throws with the end of the log if the process has exited; call while waiting for it to become ready. */
-    @Override
-    public synchronized void checkAlive() {
-        if (process != null && !process.isAlive()) {
-            throw new IllegalStateException(name + " exited with status " + process.exitValue()
-                    + "; the end of " + logFile + ":\n" + tail(40));
-        }
-    }
-
-    /** The last lines of the log. */
-    @Override
-    public String tail(int lines) {
-        return LogTail.of(logFile, lines);
-    }
-
-    @Override
-    public Path logFile() {
-        return logFile;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 }

@@ -2,14 +2,11 @@ package io.github.cdcmonitoring.localstack;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A native program (prometheus, postgres_exporter, grafana) tied to this JVM: it must not outlive a
@@ -24,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * SIGTERM directly. The wrapper runs in a session of its own ({@code setsid}) so that Ctrl-C in a terminal reaches only
  * this JVM, which then stops the children in order.
  */
-final class NativeProcess implements ChildProcess {
+final class NativeProcess extends LoggedProcess {
 
     /*
      * $1.. = the program and its arguments. fd 3 keeps the pipe from this JVM: a background job's stdin is /dev/null
@@ -43,17 +40,8 @@ final class NativeProcess implements ChildProcess {
             "if kill -0 \"$child\" 2>/dev/null; then wait \"$child\"; status=$?; fi",
             "exit $status");
 
-    private final String name;
-    private final List<String> command;
-    private final Map<String, String> environment;
-    private final Path logFile;
-    private Process process;
-
     private NativeProcess(String name, List<String> command, Map<String, String> environment, Path logFile) {
-        this.name = name;
-        this.command = List.copyOf(command);
-        this.environment = Map.copyOf(environment);
-        this.logFile = logFile;
+        super(name, command, environment, logFile);
     }
 
     /**
@@ -76,101 +64,19 @@ final class NativeProcess implements ChildProcess {
         return new NativeProcess(name, command, new LinkedHashMap<>(environment), logFile);
     }
 
+    /** SIGKILL to the program, then (by {@link LoggedProcess}) to the wrapper. */
     @Override
-    public synchronized void start() {
-        if (isAlive()) {
-            throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
-        }
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        // stdin stays a pipe (Redirect.PIPE): its write end, held by this JVM, is the tie described above.
-        builder.environment().putAll(environment);
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name, e);
-        }
-    }
-
-    @Override
-    public synchronized boolean isAlive() {
-        return process != null && process.isAlive();
-    }
-
-    @Override
-    public synchronized long pid() {
-        if (process == null) {
-            throw new IllegalStateException(name + " was never started");
-        }
-        return process.pid();
-    }
-
-    @Override
-    public synchronized void stop(Duration grace) {
-        if (process == null) {
-            return;
-        }
-        process.destroy(); // SIGTERM to the wrapper, which passes it on and waits for the program
-        if (!waitFor(grace)) {
-            kill();
-        }
-        releasePipe();
-    }
-
-    /** SIGKILL to the program and then to the wrapper. */
-    @Override
-    public synchronized void kill() {
-        if (process == null) {
-            return;
-        }
+    void beforeKill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        if (!waitFor(Duration.ofSeconds(30))) {
-            throw new IllegalStateException(name + " (pid " + process.pid() + ") survived SIGKILL for 30 s");
-        }
-        releasePipe();
     }
 
     /** Closing our end lets the wrapper's watcher (if still there) read end-of-file and exit. */
-    private void releasePipe() {
+    @Override
+    void afterExit(Process process) {
         try (OutputStream pipe = process.getOutputStream()) {
             pipe.flush();
         } catch (IOException e) {
             // the wrapper has exited and the pipe is broken: nothing left to release
         }
-    }
-
-    private boolean waitFor(Duration timeout) {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    @Override
-    public synchronized void checkAlive() {
-        if (process != null && !process.isAlive()) {
-            releasePipe();
-            throw new IllegalStateException(name + " exited with status " + process.exitValue()
-                    + "; the end of " + logFile + ":\n" + tail(40));
-        }
-    }
-
-    @Override
-    public String tail(int lines) {
-        return LogTail.of(logFile, lines);
-    }
-
-    @Override
-    public Path logFile() {
-        return logFile;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 }

@@ -1,18 +1,16 @@
 package io.github.cdcmonitoring.localstack;
 
+import static io.github.cdcmonitoring.testsupport.ChildJvm.alive;
+import static io.github.cdcmonitoring.testsupport.ChildJvm.awaitReadyLine;
+import static io.github.cdcmonitoring.testsupport.ChildJvm.javaExecutable;
+import static io.github.cdcmonitoring.testsupport.ChildJvm.processesNaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cdcmonitoring.postgres.FreePorts;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +51,7 @@ class LocalStackKillTest {
             command.add(Integer.toString(port));
         }
         child = new ProcessBuilder(command).redirectError(childLog.toFile()).start();
-        String[] ready = awaitReadyLine(child, childLog);
+        String[] ready = awaitReadyLine(child, childLog, READY_LIMIT_MS, "the stack did not start");
         Path workDir = Path.of(ready[1]);
         Path postgresDir = Path.of(ready[2]);
         List<ProcessHandle> started = child.descendants().toList();
@@ -79,18 +77,14 @@ class LocalStackKillTest {
 
     private static List<String> leftovers(List<ProcessHandle> started, Path workDir, Path postgresDir) {
         List<String> left = new ArrayList<>();
-        for (ProcessHandle p : started) {
-            if (p.isAlive() && !zombie(p)) {
-                left.add("process " + p.pid() + " " + p.info().commandLine().orElse("?"));
+        for (ProcessHandle p : alive(started)) {
+            left.add("process " + p.pid() + " " + p.info().commandLine().orElse("?"));
+        }
+        for (ProcessHandle p : processesNaming(workDir, postgresDir)) {
+            if (started.stream().noneMatch(s -> s.pid() == p.pid())) {
+                left.add("process " + p.pid() + " " + p.info().commandLine().orElse(""));
             }
         }
-        ProcessHandle.allProcesses().filter(p -> p.pid() != ProcessHandle.current().pid()).forEach(p -> {
-            String cmd = p.info().commandLine().orElse("");
-            if ((cmd.contains(workDir.toString()) || cmd.contains(postgresDir.toString())) && !zombie(p)
-                    && started.stream().noneMatch(s -> s.pid() == p.pid())) {
-                left.add("process " + p.pid() + " " + cmd);
-            }
-        });
         for (Path dir : List.of(workDir, postgresDir)) {
             if (Files.exists(dir)) {
                 left.add("directory " + dir);
@@ -99,49 +93,8 @@ class LocalStackKillTest {
         return left;
     }
 
-    private static boolean zombie(ProcessHandle p) {
-        try {
-            return Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
-                    .anyMatch(l -> l.startsWith("State:") && l.contains("Z"));
-        } catch (IOException gone) {
-            return true;
-        }
-    }
-
-    private static String[] awaitReadyLine(Process child, Path childLog) throws Exception {
-        BlockingQueue<String> lines = new ArrayBlockingQueue<>(100);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.offer(line);
-                }
-            } catch (IOException ignoredAtEndOfChild) {
-                // the child was killed
-            }
-        }, "child-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.currentTimeMillis() + READY_LIMIT_MS;
-        while (System.currentTimeMillis() < deadline) {
-            String line = lines.poll(200, TimeUnit.MILLISECONDS);
-            if (line != null && line.startsWith("READY ")) {
-                return line.split(" ", 3);
-            }
-            if (!child.isAlive()) {
-                throw new AssertionError("the child JVM exited (" + child.exitValue() + "): " + Files.readString(childLog));
-            }
-        }
-        throw new AssertionError("the stack did not start within " + READY_LIMIT_MS + " ms: " + Files.readString(childLog));
-    }
-
     private static String describe(List<ProcessHandle> processes) {
         return processes.stream().map(p -> p.pid() + " " + p.info().command().orElse("?"))
                 .collect(Collectors.joining(", "));
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

@@ -1,17 +1,14 @@
 package io.github.cdcmonitoring.postgres;
 
+import static io.github.cdcmonitoring.testsupport.ChildJvm.alive;
+import static io.github.cdcmonitoring.testsupport.ChildJvm.awaitReadyLine;
+import static io.github.cdcmonitoring.testsupport.ChildJvm.javaExecutable;
+import static io.github.cdcmonitoring.testsupport.ChildJvm.processesNaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -92,70 +89,11 @@ class RepoPostgresKillTest {
                 RepoPostgresChild.class.getName(), Integer.toString(port))
                 .redirectError(childLog.toFile())
                 .start();
-        return awaitReadyLine(child, childLog);
-    }
-
-    private static String[] awaitReadyLine(Process child, Path childLog) throws Exception {
-        BlockingQueue<String> lines = new ArrayBlockingQueue<>(100);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(
-                    new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.offer(line);
-                }
-            } catch (IOException ignoredAtEndOfChild) {
-                // the child was killed
-            }
-        }, "child-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.currentTimeMillis() + READY_LIMIT_MS;
-        while (System.currentTimeMillis() < deadline) {
-            String line = lines.poll(200, TimeUnit.MILLISECONDS);
-            if (line != null && line.startsWith("READY ")) {
-                return line.split(" ", 3);
-            }
-            if (!child.isAlive()) {
-                throw new AssertionError("the child JVM exited (" + child.exitValue() + "): "
-                        + Files.readString(childLog));
-            }
-        }
-        throw new AssertionError("the child JVM did not start PostgreSQL within " + READY_LIMIT_MS + " ms: "
-                + Files.readString(childLog));
-    }
-
-    private static List<ProcessHandle> alive(List<ProcessHandle> processes) {
-        return processes.stream().filter(ProcessHandle::isAlive).filter(p -> !zombie(p)).toList();
-    }
-
-    /** A zombie has exited; its entry waits only for a parent to reap it. */
-    private static boolean zombie(ProcessHandle p) {
-        try {
-            return Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
-                    .anyMatch(l -> l.startsWith("State:") && l.contains("Z"));
-        } catch (IOException gone) {
-            return true;
-        }
-    }
-
-    private static List<ProcessHandle> processesNaming(Path runDir) {
-        List<ProcessHandle> found = new ArrayList<>();
-        ProcessHandle.allProcesses().forEach(p -> {
-            if (p.pid() != ProcessHandle.current().pid()
-                    && p.info().commandLine().map(c -> c.contains(runDir.toString())).orElse(false) && !zombie(p)) {
-                found.add(p);
-            }
-        });
-        return found;
+        return awaitReadyLine(child, childLog, READY_LIMIT_MS, "the child JVM did not start PostgreSQL");
     }
 
     private static String describe(List<ProcessHandle> processes) {
         return processes.isEmpty() ? "none" : processes.stream()
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).collect(Collectors.joining(", "));
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.generator;
+package io.github.cdcmonitoring.service;
 
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -7,34 +7,49 @@ import java.util.regex.Pattern;
  * Reads and range-checks single environment variables. A blank value counts as unset, because compose files commonly
  * pass {@code VAR=${VAR:-}} through when the user did not set it.
  */
-final class ConfigValues {
+public final class ConfigValues {
+
+    /** How a number outside its range is echoed at the end of the error line. */
+    public enum OutOfRange {
+        /** {@code got 70000}: the number as parsed. */
+        PARSED,
+        /** {@code got ' 70000'}: the value as given, quoted like any other bad value. */
+        AS_GIVEN
+    }
 
     private static final int MAX_ECHO = 60;
     private static final Pattern DECIMAL = Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
 
     private final Map<String, String> env;
+    private final OutOfRange outOfRange;
 
-    ConfigValues(Map<String, String> env) {
-        this.env = env;
+    /** Numbers out of range are echoed {@linkplain OutOfRange#PARSED as parsed}. */
+    public ConfigValues(Map<String, String> env) {
+        this(env, OutOfRange.PARSED);
     }
 
-    String text(String variable, String defaultValue) {
+    public ConfigValues(Map<String, String> env, OutOfRange outOfRange) {
+        this.env = env;
+        this.outOfRange = outOfRange;
+    }
+
+    public String text(String variable, String defaultValue) {
         String value = env.get(variable);
         return value == null || value.isBlank() ? defaultValue : value.strip();
     }
 
     /** Taken verbatim: a password may legitimately begin or end with spaces. */
-    String secret(String variable) {
+    public String secret(String variable) {
         String value = env.get(variable);
         return value == null ? "" : value;
     }
 
-    int integer(String variable, int defaultValue, int min, int max, String meaning) {
+    public int integer(String variable, int defaultValue, int min, int max, String meaning) {
         long value = longInteger(variable, defaultValue, min, max, meaning);
         return (int) value;
     }
 
-    long longInteger(String variable, long defaultValue, long min, long max, String meaning) {
+    public long longInteger(String variable, long defaultValue, long min, long max, String meaning) {
         String raw = env.get(variable);
         if (raw == null || raw.isBlank()) {
             return defaultValue;
@@ -43,17 +58,16 @@ final class ConfigValues {
         try {
             value = Long.parseLong(raw.strip());
         } catch (NumberFormatException e) {
-            throw new ConfigException(variable, "must be a whole number (" + meaning + "), got '" + printable(raw)
-                    + "'");
+            throw new ConfigException(variable, "must be a whole number (" + meaning + ")", raw);
         }
         if (value < min || value > max) {
-            throw new ConfigException(variable, "must be between " + min + " and " + max + " (" + meaning + "), got "
-                    + value);
+            throw outOfRange(variable, "must be between " + min + " and " + max + " (" + meaning + ")",
+                    Long.toString(value), raw);
         }
         return value;
     }
 
-    double decimal(String variable, double defaultValue, double min, double max, String meaning) {
+    public double decimal(String variable, double defaultValue, double min, double max, String meaning) {
         String raw = env.get(variable);
         if (raw == null || raw.isBlank()) {
             return defaultValue;
@@ -61,14 +75,20 @@ final class ConfigValues {
         // A plain decimal only: Double.parseDouble would also take "NaN", "Infinity" and "1d", which nobody means.
         String text = raw.strip();
         if (!DECIMAL.matcher(text).matches()) {
-            throw new ConfigException(variable, "must be a number (" + meaning + "), got '" + printable(raw) + "'");
+            throw new ConfigException(variable, "must be a number (" + meaning + ")", raw);
         }
         double value = Double.parseDouble(text);
         if (value < min || value > max) {
-            throw new ConfigException(variable, "must be between " + format(min) + " and " + format(max) + " ("
-                    + meaning + "), got " + text);
+            throw outOfRange(variable, "must be between " + format(min) + " and " + format(max) + " (" + meaning
+                    + ")", text, raw);
         }
         return value;
+    }
+
+    private ConfigException outOfRange(String variable, String why, String parsed, String raw) {
+        return outOfRange == OutOfRange.PARSED
+                ? new ConfigException(variable, why + ", got " + parsed)
+                : new ConfigException(variable, why, raw);
     }
 
     private static String format(double value) {
@@ -79,7 +99,7 @@ final class ConfigValues {
      * A value made safe to echo in the one-line error message: control characters (a stray newline in a compose file)
      * would otherwise split the line, and a huge value would drown it.
      */
-    static String printable(String value) {
+    public static String printable(String value) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < value.length() && out.length() < MAX_ECHO; i++) {
             char c = value.charAt(i);

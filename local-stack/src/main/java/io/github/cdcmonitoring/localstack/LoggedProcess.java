@@ -1,0 +1,130 @@
+package io.github.cdcmonitoring.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@link ForkedJvm} and {@link NativeProcess} share: one command started with its output appended to a log file,
+ * stopped with SIGTERM (SIGKILL after the grace period) or killed, and reported with the end of its log if it exits
+ * while it should be running. Subclasses build the command and may hook into killing and exiting.
+ */
+abstract class LoggedProcess implements ChildProcess {
+
+    private final String name;
+    private final List<String> command;
+    private final Map<String, String> environment;
+    private final Path logFile;
+    private Process process;
+
+    LoggedProcess(String name, List<String> command, Map<String, String> environment, Path logFile) {
+        this.name = name;
+        this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
+        this.logFile = logFile;
+    }
+
+    /** Called before SIGKILL is sent to {@code process}. */
+    void beforeKill(Process process) {
+    }
+
+    /** Called once {@code process} has exited (or been found exited), to release what the subclass ties to it. */
+    void afterExit(Process process) {
+    }
+
+    @Override
+    public synchronized void start() {
+        if (isAlive()) {
+            throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        // stdin stays a pipe (Redirect.PIPE), which NativeProcess relies on.
+        builder.environment().putAll(environment);
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    @Override
+    public synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException(name + " was never started");
+        }
+        return process.pid();
+    }
+
+    /** SIGTERM, so the program's shutdown hooks run; SIGKILL if it has not exited within {@code grace}. */
+    @Override
+    public synchronized void stop(Duration grace) {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        if (!waitFor(grace)) {
+            kill();
+        }
+        afterExit(process);
+    }
+
+    /** SIGKILL: the process gets no chance to clean up, as in a crash. Returns once it is gone. */
+    @Override
+    public synchronized void kill() {
+        if (process == null) {
+            return;
+        }
+        beforeKill(process);
+        process.destroyForcibly();
+        if (!waitFor(Duration.ofSeconds(30))) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") survived SIGKILL for 30 s");
+        }
+        afterExit(process);
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Throws with the end of the log if the process has exited; call while waiting for it to become ready. */
+    @Override
+    public synchronized void checkAlive() {
+        if (process != null && !process.isAlive()) {
+            afterExit(process);
+            throw new IllegalStateException(name + " exited with status " + process.exitValue()
+                    + "; the end of " + logFile + ":\n" + tail(40));
+        }
+    }
+
+    /** The last lines of the log. */
+    @Override
+    public String tail(int lines) {
+        return LogTail.of(logFile, lines);
+    }
+
+    @Override
+    public Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+}
