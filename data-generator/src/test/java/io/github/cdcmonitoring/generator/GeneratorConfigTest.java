@@ -1,10 +1,10 @@
 package io.github.cdcmonitoring.generator;
 
+import io.github.cdcmonitoring.repo.RepoFiles;
 import io.github.cdcmonitoring.service.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.cdcmonitoring.postgres.RepoFiles;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;

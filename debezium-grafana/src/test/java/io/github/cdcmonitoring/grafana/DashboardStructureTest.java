@@ -2,7 +2,7 @@ package io.github.cdcmonitoring.grafana;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.cdcmonitoring.postgres.DotEnv;
+import io.github.cdcmonitoring.repo.DotEnv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package io.github.cdcmonitoring.localstack;
 
-import io.github.cdcmonitoring.postgres.DotEnv;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
-import io.github.cdcmonitoring.postgres.TempDirectory;
+import io.github.cdcmonitoring.repo.DotEnv;
+import io.github.cdcmonitoring.repo.TempDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;

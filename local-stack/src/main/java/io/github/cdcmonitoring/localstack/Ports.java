@@ -1,7 +1,7 @@
 package io.github.cdcmonitoring.localstack;
 
-import io.github.cdcmonitoring.postgres.FreePorts;
-import io.github.cdcmonitoring.postgres.LeftoverReaper;
+import io.github.cdcmonitoring.repo.FreePorts;
+import io.github.cdcmonitoring.repo.LeftoverReaper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -1,7 +1,7 @@
 package io.github.cdcmonitoring.localstack;
 
-import io.github.cdcmonitoring.postgres.DotEnv;
-import io.github.cdcmonitoring.postgres.RepoFiles;
+import io.github.cdcmonitoring.repo.DotEnv;
+import io.github.cdcmonitoring.repo.RepoFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
-import io.github.cdcmonitoring.postgres.RepoFiles;
+import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -3,7 +3,7 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.cdcmonitoring.postgres.RepoFiles;
+import io.github.cdcmonitoring.repo.RepoFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

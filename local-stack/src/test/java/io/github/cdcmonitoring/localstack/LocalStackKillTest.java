@@ -6,7 +6,7 @@ import static io.github.cdcmonitoring.testsupport.ChildJvm.javaExecutable;
 import static io.github.cdcmonitoring.testsupport.ChildJvm.processesNaming;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.cdcmonitoring.postgres.FreePorts;
+import io.github.cdcmonitoring.repo.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.cdcmonitoring.postgres.RepoFiles;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
+import io.github.cdcmonitoring.repo.RepoFiles;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -2,9 +2,9 @@ package io.github.cdcmonitoring.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.cdcmonitoring.postgres.DotEnv;
-import io.github.cdcmonitoring.postgres.RepoFiles;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
+import io.github.cdcmonitoring.repo.DotEnv;
+import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

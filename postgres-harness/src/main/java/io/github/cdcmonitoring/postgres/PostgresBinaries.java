@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.postgres;
 
+import io.github.cdcmonitoring.repo.TempDirectory;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,11 @@
 package io.github.cdcmonitoring.postgres;
 
+import io.github.cdcmonitoring.repo.BoundedProcess;
+import io.github.cdcmonitoring.repo.DotEnv;
+import io.github.cdcmonitoring.repo.FreePorts;
+import io.github.cdcmonitoring.repo.LeftoverReaper;
+import io.github.cdcmonitoring.repo.RepoFiles;
+import io.github.cdcmonitoring.repo.TempDirectory;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.postgres;
 
+import io.github.cdcmonitoring.repo.BoundedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.github.cdcmonitoring.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;

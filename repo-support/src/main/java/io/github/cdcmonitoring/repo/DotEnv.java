@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.postgres;
+package io.github.cdcmonitoring.repo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

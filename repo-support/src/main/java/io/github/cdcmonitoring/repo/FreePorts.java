@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.postgres;
+package io.github.cdcmonitoring.repo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * every outgoing connection's local port. Between choosing such a port and the server binding it seconds later, a
  * client (Kafka's, JDBC's) can be given it as its local port and the server fails with "Address already in use". Ports
  * below the range are never handed out that way, so only another listener picking the very same random port can take
- * it; callers that can retry with a fresh port on a bind failure still should ({@link RepoPostgres} does).
+ * it; callers that can retry with a fresh port on a bind failure still should (postgres-harness's {@code RepoPostgres} does).
  */
 public final class FreePorts {
 

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.postgres;
+package io.github.cdcmonitoring.repo;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
  * to its end blocks until the program exits, so a timeout checked after the read never fires (psql once hung a build
  * that way). A program still running at the limit is killed and the call fails, naming the program and the limit.
  */
-final class BoundedProcess {
+public final class BoundedProcess {
 
     /** What a finished program left: its exit status and its combined stdout and stderr. */
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     private BoundedProcess() {
@@ -29,7 +29,7 @@ final class BoundedProcess {
      * @param environment added to this process's environment
      * @param limit the longest the program may run
      */
-    static Result run(String what, List<String> command, Map<String, String> environment, Duration limit) {
+    public static Result run(String what, List<String> command, Map<String, String> environment, Duration limit) {
         Path output;
         try {
             output = Files.createTempFile("bounded-process-", ".log");
@@ -75,7 +75,7 @@ final class BoundedProcess {
     }
 
     /** Like {@link #run}, but a non-zero exit status fails with the program's output. */
-    static String runChecked(String what, List<String> command, Map<String, String> environment, Duration limit) {
+    public static String runChecked(String what, List<String> command, Map<String, String> environment, Duration limit) {
         Result result = run(what, command, environment, limit);
         if (result.exitCode() != 0) {
             throw new IllegalStateException(what + " failed (exit " + result.exitCode() + "): "

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.postgres;
+package io.github.cdcmonitoring.repo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +48,7 @@ public final class TempDirectory {
     }
 
     /** Whether this process's user owns {@code path} (not following a symlink): what others put in /tmp is not ours to use. */
-    static boolean ownedByThisUser(Path path) {
+    public static boolean ownedByThisUser(Path path) {
         java.nio.file.LinkOption noFollow = java.nio.file.LinkOption.NOFOLLOW_LINKS;
         try {
             try {
