@@ -15,7 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The exporter's Prometheus metrics, in a registry of its own, served at {@code /metrics}. Names and labels are a
- * contract with the rules and dashboards (see the module README):
+ * interface the rules and dashboards rely on (see the module README):
  * <ul>
  *   <li>{@code cdc_change_events_total{topic,schema,table,op}}, op c|u|d|r; {@code cdc_tombstones_total{topic,schema,
  *       table}}; {@code cdc_unparsable_records_total{topic}}; {@code cdc_heartbeat_records_total}</li>

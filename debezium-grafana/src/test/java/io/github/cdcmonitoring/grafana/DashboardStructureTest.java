@@ -44,8 +44,7 @@ class DashboardStructureTest {
         DotEnv env = Shipped.REPO.dotEnv();
         String version = env.asMap().get("GRAFANA_VERSION");
         assertThat(version)
-                .as(".env must pin GRAFANA_VERSION (the grafana image tag; owned by the compose helper, decided in "
-                        + "/work/notes/decisions.txt)")
+                .as(".env must pin GRAFANA_VERSION (the tag of the grafana image in docker-compose.yml)")
                 .isNotBlank();
         int expected = GrafanaSchemaVersions.forGrafana(version);
         for (DashboardFile d : dashboards) {

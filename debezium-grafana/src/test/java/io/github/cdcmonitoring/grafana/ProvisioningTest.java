@@ -59,7 +59,7 @@ class ProvisioningTest {
     void composeMountsTheProvisioningAndDashboardFoldersWhereGrafanaAndTheProviderReadThem() {
         Map<String, Object> compose = Shipped.yaml("docker-compose.yml");
         Map<String, Object> services = (Map<String, Object>) compose.get("services");
-        assertThat(services.keySet()).as("services of docker-compose.yml (the compose helper adds grafana)")
+        assertThat(services.keySet()).as("services of docker-compose.yml")
                 .contains("grafana");
         Map<String, Object> grafana = (Map<String, Object>) services.get("grafana");
         Map<String, String> mounts = mounts(grafana);

@@ -13,7 +13,7 @@ import org.yaml.snakeyaml.Yaml;
 /** The shipped files under debezium-grafana/, read from the repository itself (never copies). */
 final class Shipped {
 
-    /** File name -> uid, as the team contract fixes them (other dashboards, alerts and the README link to them). */
+    /** File name -> uid, fixed: other dashboards, alerts and the README link to them by uid. */
     static final Map<String, String> DASHBOARD_UIDS = Map.of(
             "cdc-overview.json", "cdc-overview",
             "debezium-connector.json", "debezium-connector",

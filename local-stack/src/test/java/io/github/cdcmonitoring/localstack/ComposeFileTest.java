@@ -357,7 +357,7 @@ class ComposeFileTest {
                 .isEqualTo("quay.io/prometheuscommunity/postgres-exporter:${POSTGRES_EXPORTER_VERSION}");
         assertThat(env.get("POSTGRES_EXPORTER_VERSION")).matches("v0\\.(18|19|20)\\.\\d+");
 
-        // Ports: the contract's .env variables and defaults, every one on BIND_ADDRESS.
+        // Ports: the .env variables and defaults that prometheus.yml and the READMEs name, every one on BIND_ADDRESS.
         Map<String, String> ports = Map.of("prometheus", "PROMETHEUS_PORT:9090", "grafana", "GRAFANA_PORT:3000",
                 "postgres-exporter", "POSTGRES_EXPORTER_PORT:9187", "change-exporter", "CHANGE_EXPORTER_PORT:9401",
                 "data-generator", "GENERATOR_METRICS_PORT:9400", "connect", "CONNECT_METRICS_PORT:8080");
@@ -369,7 +369,7 @@ class ComposeFileTest {
             assertThat(env.get(variable)).as(variable).isEqualTo(containerPort);
         });
 
-        // Mounts exactly as the contract says (read-only, SELinux-labelled), data in named volumes.
+        // Mounts as debezium-prometheus/ and debezium-grafana/ expect them (read-only, SELinux-labelled), data in named volumes.
         assertThat(strings(compose.at("/services/prometheus/volumes")))
                 .contains("./debezium-prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro,z",
                         "./debezium-prometheus/rules:/etc/prometheus/rules:ro,z", "prometheus-data:/prometheus");
