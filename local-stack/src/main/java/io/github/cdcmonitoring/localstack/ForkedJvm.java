@@ -64,6 +64,9 @@ final class ForkedJvm extends LoggedProcess {
         List<String> command = new ArrayList<>();
         setsid().ifPresent(command::add);
         command.add(javaExecutable());
+        // Temporary files inside the run's folder, which is removed even after kill -9: Kafka's lz4-java unpacks its
+        // native library into java.io.tmpdir and deletes it only on a clean exit.
+        command.add("-Djava.io.tmpdir=" + tmpDirBeside(logFile));
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath);
@@ -74,7 +77,16 @@ final class ForkedJvm extends LoggedProcess {
         return new ForkedJvm(name, command, new LinkedHashMap<>(environment), logFile);
     }
 
-    private static String mainClassOf(Path jar) {
+    private static Path tmpDirBeside(Path logFile) {
+        Path tmp = logFile.toAbsolutePath().getParent().resolve("tmp");
+        try {
+            return Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + tmp, e);
+        }
+    }
+
+        private static String mainClassOf(Path jar) {
         try (JarFile file = new JarFile(jar.toFile())) {
             Manifest manifest = file.getManifest();
             String main = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);

@@ -43,6 +43,7 @@ class LocalStackKillTest {
 
     @Test
     void sigkillOfTheStackJvmLeavesNothingAndTheNextStartSucceeds() throws Exception {
+        long startedAt = System.currentTimeMillis() - 1_000; // file times have coarse resolution
         int[] ports = FreePorts.choose(4);
         Path childLog = scratch.resolve("child.log");
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", System.getProperty("java.class.path"),
@@ -64,6 +65,7 @@ class LocalStackKillTest {
             Thread.sleep(200);
         }
         List<String> left = leftovers(started, workDir, postgresDir);
+        left.addAll(nativeLibrariesExtractedSince(startedAt));
         System.out.println("LocalStackKillTest: " + (System.currentTimeMillis() - killedAt) + " ms after SIGKILL, left: "
                 + (left.isEmpty() ? "nothing" : String.join("; ", left)));
         assertThat(left).as("what the killed run left").isEmpty();
@@ -91,6 +93,19 @@ class LocalStackKillTest {
             }
         }
         return left;
+    }
+
+    /**
+     * Kafka's lz4-java unpacks its native library into java.io.tmpdir and deletes it only on a clean exit: a killed
+     * broker or worker would leave one file in /tmp per start unless its tmpdir is inside the run's folder.
+     */
+    private static List<String> nativeLibrariesExtractedSince(long since) throws java.io.IOException {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("liblz4-java-"))
+                    .filter(f -> f.toFile().lastModified() >= since)
+                    .map(f -> "file " + f)
+                    .toList();
+        }
     }
 
     private static String describe(List<ProcessHandle> processes) {
