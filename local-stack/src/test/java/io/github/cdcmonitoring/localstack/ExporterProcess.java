@@ -1,6 +1,7 @@
 package io.github.cdcmonitoring.localstack;
 
 import io.github.cdcmonitoring.repo.RepoFiles;
+import io.github.cdcmonitoring.repo.TempDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -32,14 +33,17 @@ final class ExporterProcess implements AutoCloseable {
     private final Process process;
     private final String name;
     private final Path log;
+    /** The JVM's java.io.tmpdir: lz4-java unpacks its native library there and a halted JVM never deletes it. */
+    private final Path tmpDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int port;
     private boolean echoed;
 
-    private ExporterProcess(Process process, String name, Path log) {
+    private ExporterProcess(Process process, String name, Path log, Path tmpDir) {
         this.process = process;
         this.name = name;
         this.log = log;
+        this.tmpDir = tmpDir;
     }
 
     static Path jar() {
@@ -54,13 +58,15 @@ final class ExporterProcess implements AutoCloseable {
     /** Starts the jar with the given environment and waits until it says where /metrics is served. */
     static ExporterProcess start(String name, Map<String, String> env, Duration startLimit) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-jar", jar().toString());
+        Path tmpDir = TempDirectory.create(name + "-tmp-");
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-Djava.io.tmpdir=" + tmpDir, "-jar",
+                jar().toString());
         builder.environment().keySet().removeIf(n -> n.startsWith("KAFKA_") || n.startsWith("CHANGE_EXPORTER_")
                 || n.equals("JAVA_TOOL_OPTIONS") || n.endsWith("JAVA_OPTIONS"));
         builder.environment().putAll(env);
         Path log = Files.createTempFile(name + "-", ".log");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        ExporterProcess exporter = new ExporterProcess(builder.start(), name, log);
+        ExporterProcess exporter = new ExporterProcess(builder.start(), name, log, tmpDir);
         try {
             exporter.awaitMetricsPort(startLimit);
         } catch (RuntimeException | Error e) {
@@ -135,6 +141,12 @@ final class ExporterProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.destroyForcibly();
         }
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        TempDirectory.deleteRecursively(tmpDir);
         if (!echoed) {
             echoed = true;
             try {
