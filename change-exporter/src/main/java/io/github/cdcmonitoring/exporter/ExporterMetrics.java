@@ -3,11 +3,9 @@ package io.github.cdcmonitoring.exporter;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.github.cdcmonitoring.service.MetricsEndpoint;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -45,7 +43,7 @@ final class ExporterMetrics implements AutoCloseable {
     private final Map<Table, Long> newestChangeMillis = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
     private final Map<String, Boolean> knownTopicTables = new ConcurrentHashMap<>();
-    private HTTPServer server;
+    private final MetricsEndpoint endpoint = new MetricsEndpoint(registry);
 
     ExporterMetrics(LongSupplier clockMillis) {
         this.clockMillis = clockMillis;
@@ -112,16 +110,12 @@ final class ExporterMetrics implements AutoCloseable {
 
     /** Starts the HTTP server on all interfaces (other containers scrape it); port 0 picks a free one. */
     void serve(int port) {
-        try {
-            server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve /metrics on port " + port + ": " + e.getMessage(), e);
-        }
+        endpoint.serve(port);
     }
 
     /** The port /metrics is served on, or 0 while not serving. */
     int port() {
-        return server == null ? 0 : server.getPort();
+        return endpoint.port();
     }
 
     /** A topic the consumer was assigned: its unparsable counter exists from then on, at 0. */
@@ -188,9 +182,6 @@ final class ExporterMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
+        endpoint.close();
     }
 }

@@ -2,11 +2,9 @@ package io.github.cdcmonitoring.generator;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.github.cdcmonitoring.service.MetricsEndpoint;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The generator's Prometheus metrics, served at {@code /metrics}. Each generator has its own registry, so that
@@ -34,7 +32,7 @@ final class GeneratorMetrics implements AutoCloseable {
     private final Counter errors;
     private final Counter ambiguousCommits;
     private final Histogram transactionDuration;
-    private HTTPServer server;
+    private final MetricsEndpoint endpoint = new MetricsEndpoint(registry);
 
     GeneratorMetrics() {
         committedRows = Counter.builder()
@@ -83,16 +81,12 @@ final class GeneratorMetrics implements AutoCloseable {
 
     /** Starts the HTTP server on all interfaces (other containers scrape it); port 0 picks a free one. */
     void serve(int port) {
-        try {
-            server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve /metrics on port " + port + ": " + e.getMessage(), e);
-        }
+        endpoint.serve(port);
     }
 
     /** The port /metrics is served on, or 0 while not serving. */
     int port() {
-        return server == null ? 0 : server.getPort();
+        return endpoint.port();
     }
 
     void committed(RowChanges changes, long durationNanos) {
@@ -128,9 +122,6 @@ final class GeneratorMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
+        endpoint.close();
     }
 }
