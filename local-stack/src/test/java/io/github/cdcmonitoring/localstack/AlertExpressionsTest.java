@@ -44,6 +44,11 @@ class AlertExpressionsTest {
      */
     private static final Map<String, String> TRUE_AT_REST = Map.of();
 
+    /** The two sides of DebeziumStalledCapture, printed when it is not true in time. */
+    private static final String CAPTURED_RATE = "name:debezium_metrics_captured_events:rate5m";
+    private static final String ROWS_WRITTEN_RATE = "sum(rate(pg_stat_database_tup_inserted[5m])"
+            + " + rate(pg_stat_database_tup_updated[5m]) + rate(pg_stat_database_tup_deleted[5m]))";
+
     private LocalStack stack;
     private PrometheusApi prometheus;
     private List<RuleFiles.Rule> alerts;
@@ -89,7 +94,7 @@ class AlertExpressionsTest {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void connectKilledMakesTheTargetDownExpressionTrue() {
         RuleFiles.Rule targetDown = alert("PrometheusTargetDown");
         stack.connect().kill();
@@ -106,7 +111,7 @@ class AlertExpressionsTest {
     }
 
     @Test
-    @Order(3)
+    @Order(2)
     void connectorPausedWhileWritingStallsCaptureAndRetainsWal() throws SQLException {
         RuleFiles.Rule stalled = alert("DebeziumStalledCapture");
         RuleFiles.Rule notWriting = alert("ConnectSourceTaskStalled");
@@ -129,9 +134,19 @@ class AlertExpressionsTest {
                     .pollInterval(Duration.ofSeconds(5))
                     .untilAsserted(() -> assertThat(prometheus.query(retained)).extracting(PrometheusApi.Series::value)
                             .anySatisfy(v -> assertThat(v).isGreaterThan(before)));
-            // The rule's window is rate(...[5m]): true five minutes after the last event seen, not sooner.
-            await("DebeziumStalledCapture true").atMost(Duration.ofMinutes(9)).pollInterval(Duration.ofSeconds(10))
+            // Debezium stops seeing events only once its queue is full; from then on the rule's rate(...[5m])
+            // window needs five more minutes (plus scrape and evaluation intervals) to fall to zero.
+            String queueUsage = "name:debezium_metrics_queue_usage:ratio{name=\"" + stack.topicPrefix() + "\"}";
+            await("Debezium's queue full while paused").atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(prometheus.query(queueUsage))
+                            .as(() -> "queue usage now " + prometheus.query(queueUsage))
+                            .extracting(PrometheusApi.Series::value).anySatisfy(v -> assertThat(v).isEqualTo(1.0)));
+            await("DebeziumStalledCapture true").atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(prometheus.query(stalled.expr()))
+                            .as(() -> "events captured/s " + prometheus.query(CAPTURED_RATE)
+                                    + ", rows written/s " + prometheus.query(ROWS_WRITTEN_RATE)
+                                    + ", queue usage " + prometheus.query(queueUsage))
                             .extracting(s -> s.label("name")).contains(stack.topicPrefix()));
             // Seen from Kafka the stall shows within a minute of the pause (rate(...[1m])): long true by now.
             assertThat(prometheus.query(notWriting.expr())).as("ConnectSourceTaskStalled while paused")
