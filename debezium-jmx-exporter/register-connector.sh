@@ -5,8 +5,10 @@
 #
 #   CONNECT_URL=http://connect:8083 register-connector.sh register-postgresql.json
 #
-# 1. Asks Connect to validate the config first (PUT /connector-plugins/<class>/config/validate). Debezium checks there
-#    that it can log in and replicate, so a wrong password is rejected before anything is stored.
+# 1. Checks that the file is a JSON object and that Connect has its connector.class installed, then asks Connect to
+#    validate the config (PUT /connector-plugins/<class>/config/validate). Debezium checks there that it can log in
+#    and replicate, so a wrong password is rejected before anything is stored. Each rejected setting is one line
+#    naming it.
 # 2. Checks with psql, as the connector's own database user, that every table named in table.include.list exists and
 #    is readable (Debezium accepts unknown tables and then silently captures nothing from them). Regular-expression
 #    entries such as inventory\..* are optional datasets and are not checked.
@@ -33,6 +35,9 @@ command -v curl >/dev/null || die "curl is required" 2
 [[ "$wait_seconds" =~ ^[0-9]+$ ]] || die "REGISTER_WAIT_SECONDS must be a whole number of seconds, got '$wait_seconds'" 2
 deadline=$((SECONDS + wait_seconds))
 
+# A file jq cannot parse would otherwise be reported below as a missing 'name'.
+parse_error=$(jq -e 'type == "object"' "$file" 2>&1 >/dev/null) \
+  || die "$file is not a JSON object: ${parse_error:-its top level is an array or a value}" 2
 name=$(jq -er '.name | select(type == "string" and length > 0)' "$file") \
   || die "$file: field 'name' is missing or not a string" 2
 config=$(jq -ec '.config | select(type == "object")' "$file") \
@@ -87,12 +92,20 @@ request_failed() {
 }
 
 echo "register-connector: validating $name ($class) at $connect_url"
+# Connect answers a validation for an unknown class with a message listing every installed plugin (several KB on one
+# line): check the class first and name the field instead.
+plugins=$(call GET "/connector-plugins?connectorsOnly=true") \
+  || request_failed $? "Connect refused to list its connector plugins: $(jq -r '.message // .' <<<"$plugins" 2>/dev/null)"
+if ! jq -e --arg class "$class" 'any(.[]; .class == $class)' <<<"$plugins" >/dev/null; then
+  die "$file: config.connector.class $class is not installed in Kafka Connect at $connect_url (installed: $(jq -r '[.[].class] | join(", ")' <<<"$plugins"))"
+fi
 # Connect validates the name too, so it goes into the body.
 validation=$(call PUT "/connector-plugins/$class/config/validate" "$(jq -c --arg name "$name" '. + {name: $name}' <<<"$config")") \
   || request_failed $? "Connect refused to validate $name: $validation"
-errors=$(jq -r '.configs[].value | select((.errors | length) > 0) | "  \(.name): \(.errors | join("; "))"' <<<"$validation")
+# One line per rejected setting, naming it.
+errors=$(jq -r --arg name "$name" '.configs[].value | select((.errors | length) > 0)
+  | "register-connector: Connect rejected \(.name) of \($name): \(.errors | join("; ") | gsub("\n"; " "))"' <<<"$validation")
 if [[ -n "$errors" ]]; then
-  echo "register-connector: Connect rejected the configuration of $name:" >&2
   echo "$errors" >&2
   exit 1
 fi

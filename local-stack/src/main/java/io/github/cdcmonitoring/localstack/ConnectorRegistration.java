@@ -54,6 +54,15 @@ public final class ConnectorRegistration {
         Path file = workDir.resolve(files.incrementAndGet() + "-" + connector.name().replaceAll("[^A-Za-z0-9._-]", "_")
                 + ".json");
         connector.writeTo(file);
+        return register(file, connector.name());
+    }
+
+    /** Runs the script on a connector file as it is, even one that is not valid JSON (a bad-input test's case). */
+    public Result register(Path file) {
+        return register(file, file.getFileName().toString());
+    }
+
+    private Result register(Path file, String connectorName) {
         Path output = workDir.resolve(file.getFileName() + ".out");
         ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), file.toString())
                 .redirectErrorStream(true)
@@ -75,7 +84,7 @@ public final class ConnectorRegistration {
             throw new UncheckedIOException("cannot run " + script, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while registering " + connector.name(), e);
+            throw new IllegalStateException("interrupted while registering " + connectorName, e);
         }
     }
 }

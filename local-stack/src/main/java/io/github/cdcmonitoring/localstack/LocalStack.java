@@ -245,6 +245,11 @@ public final class LocalStack implements AutoCloseable {
         return registration.register(connector);
     }
 
+    /** Runs register-connector.sh on a connector file as it is, as connector-init would (a bad-input test's case). */
+    public ConnectorRegistration.Result register(Path connectorFile) {
+        return registration.register(connectorFile);
+    }
+
     /** Records that a component is ready and passes the line on to the progress consumer. */
     void ready(String component, String message) {
         Duration elapsed = elapsed();

@@ -2,10 +2,14 @@ package io.github.cdcmonitoring.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.cdcmonitoring.repo.RepoFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Registration through the same init path as the compose stack's connector-init service (register-connector.sh
@@ -25,6 +30,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ConnectorRegistrationTest {
 
     private static LocalStack stack;
+
+    @TempDir
+    static Path scratch;
 
     @BeforeAll
     static void start() {
@@ -46,8 +54,10 @@ class ConnectorRegistrationTest {
 
         ConnectorRegistration.Result result = stack.register(bad);
 
+        report("wrong password", result);
         assertThat(result.exitCode()).isNotZero();
-        assertThat(result.output()).contains("password authentication failed for user \"cdc_capture\"");
+        assertThat(result.output()).contains("password authentication failed for user \"cdc_capture\"")
+                .contains("register-connector: Connect rejected ");
         assertNothingLeftFor("bad-password", "bad_password_slot");
     }
 
@@ -59,8 +69,9 @@ class ConnectorRegistrationTest {
 
         ConnectorRegistration.Result result = stack.register(bad);
 
+        report("table that does not exist", result);
         assertThat(result.exitCode()).isNotZero();
-        assertThat(result.output()).contains("public.no_such_table");
+        assertThat(result.output()).contains("table.include.list", "public.no_such_table");
         assertNothingLeftFor("unknown-table", "unknown_table_slot");
     }
 
@@ -77,7 +88,7 @@ class ConnectorRegistrationTest {
                 .with("publication.name", "no_such_publication").with("slot.name", "missing_publication_slot");
 
         ConnectorRegistration.Result result = stack.register(bad);
-        System.out.println("register-connector.sh exit " + result.exitCode() + ":\n" + result.output());
+        report("publication that does not exist", result);
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).as("it passed validation and was created")
@@ -87,8 +98,60 @@ class ConnectorRegistrationTest {
         assertNothingLeftFor("missing-publication", "missing_publication_slot");
     }
 
+    /** jq's own parse error, naming the file: before this check the script said the 'name' field was missing. */
     @Test
     @Order(4)
+    void malformedJsonIsRejectedBeforeConnectIsAsked() throws Exception {
+        String repositoryFile = Files.readString(RepoFiles.locate().file("register-postgresql.json"));
+        // The repository's file, cut short after its first setting, as an editor crash or a bad merge leaves it.
+        String truncated = repositoryFile.substring(0, repositoryFile.indexOf(",", repositoryFile.indexOf("\"config\"")))
+                .replace("postgres-connector", "malformed");
+        Path file = scratch.resolve("malformed.json");
+        Files.writeString(file, truncated);
+
+        ConnectorRegistration.Result result = stack.register(file);
+
+        report("malformed JSON", result);
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.output()).contains("malformed.json is not a JSON object: ")
+                .contains("parse error").doesNotContain("validating");
+        assertNothingLeftFor("malformed", "debezium_slot");
+    }
+
+    @Test
+    @Order(5)
+    void unknownConnectorClassIsRejectedNamingTheField() throws SQLException {
+        ConnectorConfig bad = stack.connectorConfig().withName("unknown-class")
+                .with("connector.class", "io.debezium.connector.postgresql.PostgresConector")
+                .with("slot.name", "unknown_class_slot");
+
+        ConnectorRegistration.Result result = stack.register(bad);
+
+        report("unknown connector class", result);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.output()).contains("config.connector.class io.debezium.connector.postgresql.PostgresConector "
+                + "is not installed").contains("io.debezium.connector.postgresql.PostgresConnector");
+        assertThat(errorLines(result)).hasSize(1);
+        assertNothingLeftFor("unknown-class", "unknown_class_slot");
+    }
+
+    @Test
+    @Order(6)
+    void unknownSnapshotModeIsRejectedNamingTheSetting() throws SQLException {
+        ConnectorConfig bad = stack.connectorConfig().withName("unknown-snapshot-mode")
+                .with("snapshot.mode", "sometimes").with("slot.name", "unknown_snapshot_mode_slot");
+
+        ConnectorRegistration.Result result = stack.register(bad);
+
+        report("unknown snapshot.mode", result);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(errorLines(result)).singleElement().asString()
+                .startsWith("register-connector: Connect rejected snapshot.mode of unknown-snapshot-mode: ");
+        assertNothingLeftFor("unknown-snapshot-mode", "unknown_snapshot_mode_slot");
+    }
+
+    @Test
+    @Order(7)
     void theRepositoryConfigIsIdempotentAndCapturesTheInventoryDataset() throws SQLException {
         stack.postgres().loadInventory(); // the README's one psql command, before the connector exists
 
@@ -120,6 +183,18 @@ class ConnectorRegistrationTest {
                     .containsEntry(stack.topic("inventory.customers"), 1000L)
                     .containsEntry(stack.topic("inventory.orders"), 3000L);
         }
+    }
+
+    /** The exact lines the user sees, for RELIABILITY.md's "Bad input" table. */
+    private static void report(String input, ConnectorRegistration.Result result) {
+        System.out.println("RELIABILITY | bad input | register-postgresql.json: " + input + " | exit "
+                + result.exitCode() + " | " + String.join(" / ", errorLines(result)));
+    }
+
+    /** What the script printed beyond its progress lines and retries. */
+    private static List<String> errorLines(ConnectorRegistration.Result result) {
+        return result.output().lines().filter(line -> !line.startsWith("register-connector: validating ")
+                && !line.contains("retrying in") && !line.startsWith("HTTP ")).toList();
     }
 
     private static void assertNothingLeftFor(String connector, String slot) throws SQLException {

@@ -63,7 +63,9 @@ class RegisterConnectorScriptTest {
             String request = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
             requests.add(request);
             exchange.getRequestBody().readAllBytes();
-            if (request.equals("PUT /connector-plugins/" + CLASS + "/config/validate")) {
+            if (request.equals("GET /connector-plugins")) {
+                reply(exchange, 200, "[{\"class\":\"" + CLASS + "\",\"type\":\"source\",\"version\":\"3.7.0.Final\"}]");
+            } else if (request.equals("PUT /connector-plugins/" + CLASS + "/config/validate")) {
                 if (validations.incrementAndGet() <= validateFailures) {
                     reply(exchange, 500, TIMED_OUT);
                 } else {
