@@ -1,11 +1,12 @@
 -- Schema and CDC roles for database testDB.
 -- Run once at first start by the postgres image (docker-entrypoint-initdb.d, through psql, as the superuser, in the
 -- database named by POSTGRES_DB) and by the native test harness in the same way. Uses psql's \getenv, so run it with
--- psql 15 or newer: CDC_DB_PASSWORD=... MONITOR_DB_PASSWORD=... psql -v ON_ERROR_STOP=1 -d testDB -f init-db.sql
+-- psql 15 or newer:
+--   CDC_DB_PASSWORD=... MONITOR_DB_PASSWORD=... GENERATOR_DB_PASSWORD=... psql -v ON_ERROR_STOP=1 -d testDB -f init-db.sql
 -- The postgres service's healthcheck turns healthy only once the roles and the publication below exist.
 
--- The role passwords come from the environment (CDC_DB_PASSWORD, MONITOR_DB_PASSWORD in .env), not from this file.
--- Both are checked before anything is created, so a missing one leaves no half-built database.
+-- The role passwords come from the environment (CDC_DB_PASSWORD, MONITOR_DB_PASSWORD, GENERATOR_DB_PASSWORD in .env),
+-- not from this file. All are checked before anything is created, so a missing one leaves no half-built database.
 \getenv cdc_password CDC_DB_PASSWORD
 \if :{?cdc_password}
 \else
@@ -15,6 +16,11 @@
 \if :{?monitor_password}
 \else
   DO $$ BEGIN RAISE EXCEPTION 'init-db.sql: environment variable MONITOR_DB_PASSWORD (the monitoring role password) is not set'; END $$;
+\endif
+\getenv generator_password GENERATOR_DB_PASSWORD
+\if :{?generator_password}
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'init-db.sql: environment variable GENERATOR_DB_PASSWORD (the data generator role password) is not set'; END $$;
 \endif
 
 -- The generator's tables ---------------------------------------------------------------------------------------------
@@ -63,6 +69,15 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA inventory GRANT SELECT ON TABLES TO cdc_captu
 -- postgres-exporter logs in as cdc_monitor: pg_monitor lets it read the statistics views and pg_replication_slots
 -- (WAL retained by the slot); it gets no access to table data and cannot replicate.
 CREATE ROLE cdc_monitor WITH LOGIN PASSWORD :'monitor_password' IN ROLE pg_monitor;
+
+-- Data generator role -------------------------------------------------------------------------------------------------
+-- The data generator writes as cdc_generator, not as the superuser: it may read and change the rows of users and orders
+-- and draw their ids, nothing else (no DDL, no other table, no replication).
+CREATE ROLE cdc_generator WITH LOGIN PASSWORD :'generator_password';
+GRANT CONNECT ON DATABASE :"DBNAME" TO cdc_generator;
+GRANT USAGE ON SCHEMA public TO cdc_generator;
+GRANT SELECT, INSERT, UPDATE, DELETE ON users, orders TO cdc_generator;
+GRANT USAGE ON SEQUENCE users_id_seq, orders_id_seq TO cdc_generator;
 
 -- The publication is created here, by the table owner, so the connector needs no CREATE privilege
 -- (register-postgresql.json sets publication.autocreate.mode=disabled). TABLES IN SCHEMA picks up inventory tables.

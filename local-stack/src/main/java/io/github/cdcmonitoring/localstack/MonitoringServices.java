@@ -25,7 +25,10 @@ final class MonitoringServices {
     record Database(int port, String name, String superuser, String superuserPassword) {
     }
 
-    /** {@code java -jar data-generator.jar} writing into the stack's database as the superuser (as in compose). */
+    /**
+     * {@code java -jar data-generator.jar} writing into the stack's database; the compose service's role and password
+     * (PGUSER, PGPASSWORD in {@code generatorWorkload}) replace the superuser's.
+     */
     static ServiceProcess generator(StackConfiguration.Monitoring settings, Database db, int metricsPort, Path dir,
                                     Path forkMainDir) {
         Map<String, String> environment = new LinkedHashMap<>();

@@ -117,6 +117,16 @@ final class StackConfiguration {
         if (options.generatorRate() != null) {
             workload.put("GENERATOR_RATE", options.generatorRate().toString());
         }
+        // The role the compose service writes as (its own least-privilege role, not the superuser).
+        Map<String, String> generatorService = compose.serviceEnvironment("data-generator");
+        for (String key : new String[] {"PGUSER", "PGPASSWORD"}) {
+            String value = generatorService.get(key);
+            if (value == null) {
+                throw new IllegalStateException(compose.source() + ": services.data-generator.environment." + key
+                        + " is not set");
+            }
+            workload.put(key, value);
+        }
         return new Monitoring(built.generatorJar(), workload, built.changeExporterJar(), programs.postgresExporter(),
                 postgresExporterEnvironment(repo, compose, ports.postgres()), programs.prometheus(),
                 repo.file(PROMETHEUS_YML), programs.grafana(), repo.root().resolve(GRAFANA_DIR),

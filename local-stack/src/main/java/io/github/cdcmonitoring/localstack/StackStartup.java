@@ -103,7 +103,8 @@ final class StackStartup {
         }
         Map<String, String> workload = settings.generatorWorkload();
         stack.generator.awaitReady();
-        stack.ready("data-generator", "data generator writing " + workload.get("GENERATOR_RATE") + " operations/s on "
+        stack.ready("data-generator", "data generator writing " + workload.get("GENERATOR_RATE") + " operations/s as "
+                + workload.get("PGUSER") + " on "
                 + workload.get("GENERATOR_THREADS") + " connections, metrics at " + stack.generator.url());
         stack.changeExporter.awaitReady();
         stack.ready("change-exporter", "change exporter consuming the topics matching " + topicPattern
