@@ -85,8 +85,8 @@ as_postgres "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w start >/de
 
 psql_db() { as_postgres "$PG_CLIENT_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres "$@"; }
 psql_db -d postgres -c 'CREATE DATABASE "testDB"'
-# init-db.sql takes the roles' passwords from the environment; any value will do for a benchmark.
-as_postgres env CDC_DB_PASSWORD=bench-only MONITOR_DB_PASSWORD=bench-only \
+# init-db.sql takes the roles' passwords from the environment: .env's, as compose passes them to the postgres image.
+as_postgres env $(grep -E '^[A-Z_]+_DB_PASSWORD=' "$REPO/.env") \
   "$PG_CLIENT_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d testDB -f - <"$REPO/init-db.sql"
 
 # --- The write both tools do ------------------------------------------------------------------------------------------

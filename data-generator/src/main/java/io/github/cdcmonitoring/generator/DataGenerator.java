@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * <p>Use as a library (the end-to-end CDC tests do):
  * <pre>{@code
  * GeneratorConfig config = GeneratorConfig.fromEnvironment(Map.of(
- *         "PGHOST", "127.0.0.1", "PGPORT", "5432", "PGPASSWORD", "secret",
+ *         "PGHOST", "127.0.0.1", "PGPORT", "5432", "PGUSER", "cdc_generator",
+ *         "PGPASSWORD", System.getenv("GENERATOR_DB_PASSWORD"),
  *         "GENERATOR_RATE", "0", "GENERATOR_MAX_OPS", "1000", "GENERATOR_METRICS_PORT", "0"));
  * try (DataGenerator generator = new DataGenerator(config)) {
  *     generator.run();                       // blocks until 1000 operations committed, or stop() from another thread
