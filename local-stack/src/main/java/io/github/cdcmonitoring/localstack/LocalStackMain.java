@@ -9,6 +9,8 @@ import java.util.List;
  * {@code java -jar local-stack/target/local-stack.jar [--inventory]}: the compose stack without Docker, on the
  * compose file's published ports from .env, until Ctrl-C or SIGTERM: PostgreSQL, Kafka, Kafka Connect with the
  * connector, then the data generator, the change exporter, postgres_exporter, Prometheus and, where installed, Grafana.
+ * Exit status: 2 for a bad input found before anything starts (a missing or unreadable config file, a bad .env line, a
+ * port in use; one line naming it, see {@link StackPreflight}), 1 if the stack fails to start or a process dies.
  */
 public final class LocalStackMain {
 
@@ -39,6 +41,14 @@ public final class LocalStackMain {
                 System.err.println("local-stack: unknown option " + option + "\n" + USAGE);
                 System.exit(2);
             }
+        }
+        try {
+            StackPreflight.check(RepoFiles.locate());
+        } catch (RuntimeException e) {
+            // A bad file, .env line or taken port: nothing was started.
+            System.err.println("local-stack: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         LocalStack stack;
         try {

@@ -30,6 +30,11 @@ public final class RepoFiles {
                 + fromCode + " or the current directory: run from inside the cloned repository");
     }
 
+    /** The repository at {@code root}, without searching (a test's scratch copy). */
+    public static RepoFiles at(Path root) {
+        return new RepoFiles(root.toAbsolutePath());
+    }
+
     private static Path codeLocation() {
         try {
             return Path.of(RepoFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
