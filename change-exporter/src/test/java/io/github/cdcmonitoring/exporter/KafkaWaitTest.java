@@ -29,10 +29,16 @@ class KafkaWaitTest {
     @Test
     void givesUpWithOneLineAndStatus1WhenKafkaNeverAnswers() throws Exception {
         Path log = dir.resolve("out.log");
+        long start = System.nanoTime();
         Process process = start(Map.of("CHANGE_EXPORTER_KAFKA_WAIT_SECONDS", "3"), log);
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        System.out.println("RELIABILITY | bad input | change exporter: Kafka unreachable at start, "
+                + "CHANGE_EXPORTER_KAFKA_WAIT_SECONDS=3 | exit " + process.exitValue() + " after " + seconds + " s | "
+                + lines.stream().filter(line -> line.contains("giving up")).findFirst().orElse("(no giving-up line)"));
+        assertThat(seconds).as("seconds until it gave up").isLessThan(3 + 20);
         assertThat(process.exitValue()).as("exit status; output: " + lines).isEqualTo(ServiceMain.EXIT_FAILED);
         assertThat(lines).filteredOn(line -> line.contains("giving up")).singleElement().asString()
                 .contains("Kafka at 127.0.0.1:").contains("did not answer within 3 s");
