@@ -49,30 +49,22 @@ class ConnectorRegistrationTest {
     @Test
     @Order(1)
     void wrongPasswordIsRejectedWithConnectsMessage() throws SQLException {
-        ConnectorConfig bad = stack.connectorConfig().withName("bad-password")
-                .with("database.password", "not-the-password").with("slot.name", "bad_password_slot");
-
-        ConnectorRegistration.Result result = stack.register(bad);
-
-        report("wrong password", result);
+        ConnectorRegistration.Result result = registerWith("wrong password", "bad-password",
+                "database.password", "not-the-password");
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("password authentication failed for user \"cdc_capture\"")
                 .contains("register-connector: Connect rejected ");
-        assertNothingLeftFor("bad-password", "bad_password_slot");
+        assertNothingLeftFor("bad-password", slotOf("bad-password"));
     }
 
     @Test
     @Order(2)
     void unknownTableIsRejectedNamingTheTable() throws SQLException {
-        ConnectorConfig bad = stack.connectorConfig().withName("unknown-table")
-                .with("table.include.list", "public.no_such_table").with("slot.name", "unknown_table_slot");
-
-        ConnectorRegistration.Result result = stack.register(bad);
-
-        report("table that does not exist", result);
+        ConnectorRegistration.Result result = registerWith("table that does not exist", "unknown-table",
+                "table.include.list", "public.no_such_table");
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("table.include.list", "public.no_such_table");
-        assertNothingLeftFor("unknown-table", "unknown_table_slot");
+        assertNothingLeftFor("unknown-table", slotOf("unknown-table"));
     }
 
     /**
@@ -84,18 +76,15 @@ class ConnectorRegistrationTest {
     @Test
     @Order(3)
     void aConnectorWhoseTaskFailsIsRemovedAgainWithItsSlot() throws SQLException {
-        ConnectorConfig bad = stack.connectorConfig().withName("missing-publication")
-                .with("publication.name", "no_such_publication").with("slot.name", "missing_publication_slot");
-
-        ConnectorRegistration.Result result = stack.register(bad);
-        report("publication that does not exist", result);
+        ConnectorRegistration.Result result = registerWith("publication that does not exist", "missing-publication",
+                "publication.name", "no_such_publication");
 
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).as("it passed validation and was created")
                 .contains("created missing-publication")
                 .as("Debezium's reason is shown").contains("Publication autocreation is disabled");
         // The rollback is proven by the state, not by the script saying so.
-        assertNothingLeftFor("missing-publication", "missing_publication_slot");
+        assertNothingLeftFor("missing-publication", slotOf("missing-publication"));
     }
 
     /** jq's own parse error, naming the file: before this check the script said the 'name' field was missing. */
@@ -121,33 +110,24 @@ class ConnectorRegistrationTest {
     @Test
     @Order(5)
     void unknownConnectorClassIsRejectedNamingTheField() throws SQLException {
-        ConnectorConfig bad = stack.connectorConfig().withName("unknown-class")
-                .with("connector.class", "io.debezium.connector.postgresql.PostgresConector")
-                .with("slot.name", "unknown_class_slot");
-
-        ConnectorRegistration.Result result = stack.register(bad);
-
-        report("unknown connector class", result);
+        ConnectorRegistration.Result result = registerWith("unknown connector class", "unknown-class",
+                "connector.class", "io.debezium.connector.postgresql.PostgresConector");
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.output()).contains("config.connector.class io.debezium.connector.postgresql.PostgresConector "
                 + "is not installed").contains("io.debezium.connector.postgresql.PostgresConnector");
         assertThat(errorLines(result)).hasSize(1);
-        assertNothingLeftFor("unknown-class", "unknown_class_slot");
+        assertNothingLeftFor("unknown-class", slotOf("unknown-class"));
     }
 
     @Test
     @Order(6)
     void unknownSnapshotModeIsRejectedNamingTheSetting() throws SQLException {
-        ConnectorConfig bad = stack.connectorConfig().withName("unknown-snapshot-mode")
-                .with("snapshot.mode", "sometimes").with("slot.name", "unknown_snapshot_mode_slot");
-
-        ConnectorRegistration.Result result = stack.register(bad);
-
-        report("unknown snapshot.mode", result);
+        ConnectorRegistration.Result result = registerWith("unknown snapshot.mode", "unknown-snapshot-mode",
+                "snapshot.mode", "sometimes");
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(errorLines(result)).singleElement().asString()
                 .startsWith("register-connector: Connect rejected snapshot.mode of unknown-snapshot-mode: ");
-        assertNothingLeftFor("unknown-snapshot-mode", "unknown_snapshot_mode_slot");
+        assertNothingLeftFor("unknown-snapshot-mode", slotOf("unknown-snapshot-mode"));
     }
 
     @Test
@@ -183,6 +163,21 @@ class ConnectorRegistrationTest {
                     .containsEntry(stack.topic("inventory.customers"), 1000L)
                     .containsEntry(stack.topic("inventory.orders"), 3000L);
         }
+    }
+
+    /**
+     * Registers the repository's configuration named {@code name} with one setting changed (and a slot of its own, so
+     * that a slot left behind is the one this case created); prints what the user sees.
+     */
+    private static ConnectorRegistration.Result registerWith(String input, String name, String key, String value) {
+        ConnectorRegistration.Result result = stack.register(stack.connectorConfig().withName(name).with(key, value)
+                .with("slot.name", slotOf(name)));
+        report(input, result);
+        return result;
+    }
+
+    private static String slotOf(String connector) {
+        return connector.replace('-', '_') + "_slot";
     }
 
     /** The exact lines the user sees, for RELIABILITY.md's "Bad input" table. */
