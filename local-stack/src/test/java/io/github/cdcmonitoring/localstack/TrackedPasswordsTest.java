@@ -26,7 +26,7 @@ class TrackedPasswordsTest {
      * {@code "password": "x"}, {@code "PGPASSWORD", "x"} (a Java map).
      */
     private static final Pattern ASSIGNMENT = Pattern.compile(
-            "(?i)([A-Z0-9_.-]*(?:password|passwd|_pass)[A-Z0-9_]*)[\"']?(\\s*(?:=|:|\",)\\s*)(\\S*)");
+            "(?i)(?<![A-Z0-9_.-])([A-Z0-9_.]*(?:password|passwd|_pass)[A-Z0-9_]*)[\"']?(\\s*(?:=|:|\",)\\s*)(\\S*)");
 
     private final RepoFiles repo = RepoFiles.locate();
 
@@ -77,6 +77,7 @@ class TrackedPasswordsTest {
         assertThat(passwordsIn("x.yml", "      DATA_SOURCE_PASS: ${MONITOR_DB_PASSWORD}")).isEmpty();
         assertThat(passwordsIn("x.json", "\"database.password\": \"${env:CDC_DB_PASSWORD}\",")).isEmpty();
         assertThat(passwordsIn("x.sql", "CREATE ROLE r WITH LOGIN PASSWORD :'cdc_password';")).isEmpty();
+        assertThat(passwordsIn("x.md", "Connect rejected database.hostname of bad-password: Error")).isEmpty();
         assertThat(passwordsIn("x.md", "\"PGPASSWORD\", System.getenv(\"GENERATOR_DB_PASSWORD\"),")).isEmpty();
     }
 
