@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** A small client of the Kafka Connect REST API: the readiness check and what tests read (GET only). */
+/** A small client of the Kafka Connect REST API: the readiness check and the requests tests make. */
 public final class ConnectRest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +61,11 @@ public final class ConnectRest {
     /** A POST without a body, e.g. {@code /connectors/<name>/tasks/0/restart}. */
     public Response post(String path) {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** A DELETE, e.g. {@code /connectors/<name>} (the connector goes; its offsets stay in the offsets topic). */
+    public Response delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }
 
     /** Connector names, or empty while the worker is not serving yet. */

@@ -23,6 +23,14 @@ final class StackGenerator {
     }
 
     static DataGenerator writingInto(LocalStack stack, int operationsPerSecond) {
+        return writingInto(stack, operationsPerSecond, 0);
+    }
+
+    /**
+     * Serving /metrics on {@code metricsPort} (0: any free port); with a monitoring stack, the port of its own
+     * generator, so that Prometheus scrapes this one in its place.
+     */
+    static DataGenerator writingInto(LocalStack stack, int operationsPerSecond, int metricsPort) {
         return new DataGenerator(GeneratorConfig.fromEnvironment(Map.of(
                 "PGHOST", stack.postgres().host(),
                 "PGPORT", Integer.toString(stack.postgres().port()),
@@ -32,6 +40,6 @@ final class StackGenerator {
                 "GENERATOR_RATE", Integer.toString(operationsPerSecond),
                 "GENERATOR_THREADS", "2",
                 "GENERATOR_MIX", "users=25,orders=45,updates=20,deletes=10",
-                "GENERATOR_METRICS_PORT", "0")));
+                "GENERATOR_METRICS_PORT", Integer.toString(metricsPort))));
     }
 }
