@@ -19,6 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,6 +58,8 @@ class ConnectorExporterAndDataFaultsTest {
     private static final String NEW_COLUMN = "nickname";
     private static final Duration CAPTURE_WAIT = Duration.ofSeconds(90);
     private static final Duration STATE_WAIT = Duration.ofSeconds(60);
+    /** How long a FAILED task is watched not being restarted by anything but the runbook command: a scrape interval. */
+    private static final Duration FAILED_HOLD = Duration.ofSeconds(15);
     /** The change exporter's consumer group: ExporterConfig's default, which the stack does not override. */
     private static final String EXPORTER_GROUP = "change-exporter";
     private static final String REPRODUCE = "./mvnw -pl local-stack -am verify -DskipITs "
@@ -134,7 +138,8 @@ class ConnectorExporterAndDataFaultsTest {
             Outcome outcome = reconcile(counts);
 
             List<ConsumerRecord<String, String>> users = changes(stack.topic("public.users"));
-            LongSummary longTx = timestamps(users, e -> e.at("/after/name").asText().startsWith("long-tx "));
+            LongSummary longTx = timestamps(users, e -> e.path("op").asText().equals("c")
+                    && e.at("/after/name").asText().startsWith("long-tx "));
             assertThat(longTx.count()).as("rows of the long transaction captured").isEqualTo(LONG_TRANSACTION_ROWS);
             for (ConsumerRecord<String, String> record : users) {
                 JsonNode event = JsonText.read(record.value());
@@ -194,7 +199,7 @@ class ConnectorExporterAndDataFaultsTest {
             fault.recovering();
             assertThat(stack.rest().put("/connectors/" + connector + "/resume").status()).isEqualTo(202);
             stack.rest().awaitRunning(connector, STATE_WAIT);
-            fault.captured(firstChangeCapturedAfter(fault.millis));
+            fault.captured(firstChangeCapturedSince(fault.recoveryMillis));
             fault.alertFalse(alerts.awaitFalse("ConnectConnectorNotRunning", paused, fault.recoveryNanos));
             // The slot advances once Debezium confirms the offsets Connect commits (every 5 s) and PostgreSQL logs
             // its next running-transactions record (every 15 s).
@@ -229,7 +234,7 @@ class ConnectorExporterAndDataFaultsTest {
             fault.recovering();
             ConnectorRegistration.Result registration = stack.registerConnector();
             assertThat(registration.succeeded()).as(registration.output()).isTrue();
-            fault.captured(firstChangeCapturedAfter(fault.millis));
+            fault.captured(firstChangeCapturedSince(fault.recoveryMillis));
             fault.alertFalse(alerts.awaitFalse("PostgresReplicationSlotInactive", ourSlot, fault.recoveryNanos));
             writer.awaitMore(OPS_AFTER_RECOVERY);
             counts = writer.stop();
@@ -268,7 +273,7 @@ class ConnectorExporterAndDataFaultsTest {
             fault.recovering();
             assertThat(stack.rest().put("/connectors/" + connector + "/resume").status()).isEqualTo(202);
             stack.rest().awaitRunning(connector, STATE_WAIT);
-            fault.captured(firstChangeCapturedAfter(fault.millis));
+            fault.captured(firstChangeCapturedSince(fault.recoveryMillis));
             await("retained WAL of " + slot.name() + " back under " + threshold).atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ofSeconds(1)).until(() -> slot.retainedBytes() < threshold);
             fault.alertFalse(alerts.awaitFalse("PostgresReplicationSlotWalRetained", ourSlot, fault.recoveryNanos));
@@ -314,15 +319,16 @@ class ConnectorExporterAndDataFaultsTest {
                 setLogin(role, true);
             }
             // Kafka Connect has no automatic restart of a FAILED task (Debezium's errors.max.retries retries only
-            // retriable errors, before a task fails): the login works again, yet the task is still FAILED.
-            assertThat(taskState()).as("task 0 after the login works again, before the runbook command")
-                    .isEqualTo("FAILED");
+            // retriable errors, before a task fails): the login works again, yet the task stays FAILED.
+            await("task 0 still FAILED for " + FAILED_HOLD + " after the login works again")
+                    .during(FAILED_HOLD).atMost(FAILED_HOLD.plusSeconds(10)).pollInterval(Duration.ofSeconds(1))
+                    .until(this::taskState, "FAILED"::equals);
             failedFor = fault.sinceFault();
 
             fault.recovering();
             String output = restart.runAgainst(stack.connectUrl());
             stack.rest().awaitRunning(connector, STATE_WAIT);
-            fault.captured(firstChangeCapturedAfter(fault.millis));
+            fault.captured(firstChangeCapturedSince(fault.recoveryMillis));
             fault.alertFalse(alerts.awaitFalse("ConnectTaskFailed", ourTask, fault.recoveryNanos));
             System.out.println("runbook command: " + restart.command() + " -> " + output.strip());
             writer.awaitMore(OPS_AFTER_RECOVERY);
@@ -332,7 +338,7 @@ class ConnectorExporterAndDataFaultsTest {
         report("task FAILED (capture role refused login at the task's restart); not restarted by Connect",
                 fault.userSees("task 0 FAILED with the login error in its trace, still FAILED "
                         + String.format(Locale.ROOT, "%.0f s", seconds(failedFor.toMillis()))
-                        + " later"), "restarted by the runbook's `" + restart.command() + "`; "
+                        + " after the fault, " + FAILED_HOLD.toSeconds() + " s after the login worked again"), "restarted by the runbook's `" + restart.command() + "`; "
                         + fault.recoveryTimes(), outcome);
     }
 
@@ -356,14 +362,23 @@ class ConnectorExporterAndDataFaultsTest {
 
             fault.recovering();
             exporter.start();
-            fault.captured(await("a change consumed by the restarted exporter").atMost(CAPTURE_WAIT)
-                    .pollInterval(Duration.ofMillis(100)).until(() -> {
-                        Map<String, Long> consumed = exporterCounts(
-                                PrometheusText.scrape(stack.changeExporterMetricsUrl()));
-                        return consumed.values().stream().mapToLong(Long::longValue).sum() > 0
-                                ? System.currentTimeMillis() : null;
-                    }, at -> at != null));
-            fault.alertFalse(alerts.awaitFalse("PrometheusTargetDown", exporterJob, fault.recoveryNanos));
+            // Both measured from the same polls: the first change the restarted exporter counts, and its target up.
+            AtomicLong consumedAt = new AtomicLong();
+            AtomicReference<Duration> upAfter = new AtomicReference<>();
+            await("a change consumed by the restarted exporter, and PrometheusTargetDown false")
+                    .atMost(CAPTURE_WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                        if (consumedAt.get() == 0 && !exporterCounts(PrometheusText.scrape(
+                                stack.changeExporterMetricsUrl())).isEmpty()) {
+                            consumedAt.set(System.currentTimeMillis());
+                        }
+                        if (upAfter.get() == null && alerts.evaluate("PrometheusTargetDown").stream()
+                                .noneMatch(exporterJob)) {
+                            upAfter.set(Duration.ofNanos(System.nanoTime() - fault.recoveryNanos));
+                        }
+                        return consumedAt.get() != 0 && upAfter.get() != null;
+                    });
+            fault.captured(consumedAt.get());
+            fault.alertFalse(upAfter.get());
             writer.awaitMore(OPS_AFTER_RECOVERY);
             counts = writer.stop();
         }
@@ -488,16 +503,16 @@ class ConnectorExporterAndDataFaultsTest {
     }
 
     /**
-     * The Kafka timestamp of the first change committed at or after {@code millis}, once it has arrived: when the
-     * pipeline captured again after a fault.
+     * The Kafka timestamp of the first change written to the table topics at or after {@code millis} (the recovery's
+     * start), once it has arrived: when the pipeline captured again. The record timestamp is the time Connect's
+     * producer sent it; a change committed during the fault counts, as it is captured only now.
      */
-    private long firstChangeCapturedAfter(long millis) {
-        Predicate<ConsumerRecord<String, String>> committedAfter = r -> r.value() != null
-                && JsonText.read(r.value()).at("/source/ts_ms").asLong() >= millis;
-        reconciliation.reader().awaitFirst(committedAfter, CAPTURE_WAIT)
-                .orElseThrow(() -> new AssertionError("no change committed after the fault captured within "
-                        + CAPTURE_WAIT));
-        return reconciliation.reader().records().stream().filter(committedAfter)
+    private long firstChangeCapturedSince(long millis) {
+        Predicate<ConsumerRecord<String, String>> since = r -> r.value() != null && r.timestamp() >= millis;
+        reconciliation.reader().awaitFirst(since, CAPTURE_WAIT)
+                .orElseThrow(() -> new AssertionError("no change captured within " + CAPTURE_WAIT
+                        + " of the recovery"));
+        return reconciliation.reader().records().stream().filter(since)
                 .mapToLong(ConsumerRecord::timestamp).min().orElseThrow();
     }
 
