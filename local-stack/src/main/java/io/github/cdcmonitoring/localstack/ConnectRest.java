@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** A small client of the Kafka Connect REST API: the readiness check and the requests tests make. */
+/** A small client of the Kafka Connect REST API: the readiness check and what tests read (GET only). */
 public final class ConnectRest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,7 +63,7 @@ public final class ConnectRest {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
-    /** A DELETE, e.g. {@code /connectors/<name>} (the connector goes; its offsets stay in the offsets topic). */
+    /** A DELETE, e.g. {@code /connectors/<name>}. */
     public Response delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }

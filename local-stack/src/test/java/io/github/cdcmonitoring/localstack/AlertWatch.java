@@ -31,6 +31,11 @@ final class AlertWatch {
                 .filter(RuleFiles.Rule::isAlert).toList();
     }
 
+    /** Every alert of the rule files, in file order. */
+    List<RuleFiles.Rule> alerts() {
+        return alerts;
+    }
+
     RuleFiles.Rule alert(String name) {
         return alerts.stream().filter(a -> a.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no alert named " + name + " in debezium-prometheus/rules"));

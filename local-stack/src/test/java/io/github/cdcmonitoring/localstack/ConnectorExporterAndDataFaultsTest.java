@@ -196,10 +196,8 @@ class ConnectorExporterAndDataFaultsTest {
             assertThat(retainedPeak).as("WAL retained by %s while paused, at the pause %d", slot.name(),
                     retainedAtPause).isGreaterThan(retainedAtPause);
 
-            fault.recovering();
-            assertThat(stack.rest().put("/connectors/" + connector + "/resume").status()).isEqualTo(202);
-            stack.rest().awaitRunning(connector, STATE_WAIT);
-            fault.captured(firstChangeCapturedSince(fault.recoveryMillis));
+            recover(fault, () -> assertThat(stack.rest().put("/connectors/" + connector + "/resume").status())
+                    .isEqualTo(202));
             fault.alertFalse(alerts.awaitFalse("ConnectConnectorNotRunning", paused, fault.recoveryNanos));
             // The slot advances once Debezium confirms the offsets Connect commits (every 5 s) and PostgreSQL logs
             // its next running-transactions record (every 15 s).
@@ -231,10 +229,10 @@ class ConnectorExporterAndDataFaultsTest {
                     alerts.trueNow());
             assertThat(stack.rest().connectors()).hasValueSatisfying(names -> assertThat(names).isEmpty());
 
-            fault.recovering();
-            ConnectorRegistration.Result registration = stack.registerConnector();
-            assertThat(registration.succeeded()).as(registration.output()).isTrue();
-            fault.captured(firstChangeCapturedSince(fault.recoveryMillis));
+            recover(fault, () -> {
+                ConnectorRegistration.Result registration = stack.registerConnector();
+                assertThat(registration.succeeded()).as(registration.output()).isTrue();
+            });
             fault.alertFalse(alerts.awaitFalse("PostgresReplicationSlotInactive", ourSlot, fault.recoveryNanos));
             writer.awaitMore(OPS_AFTER_RECOVERY);
             counts = writer.stop();
@@ -270,10 +268,8 @@ class ConnectorExporterAndDataFaultsTest {
                     alerts.trueNow());
             predictedTrue = alerts.evaluate("PostgresReplicationSlotWalLimitPredicted").stream().anyMatch(ourSlot);
 
-            fault.recovering();
-            assertThat(stack.rest().put("/connectors/" + connector + "/resume").status()).isEqualTo(202);
-            stack.rest().awaitRunning(connector, STATE_WAIT);
-            fault.captured(firstChangeCapturedSince(fault.recoveryMillis));
+            recover(fault, () -> assertThat(stack.rest().put("/connectors/" + connector + "/resume").status())
+                    .isEqualTo(202));
             await("retained WAL of " + slot.name() + " back under " + threshold).atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ofSeconds(1)).until(() -> slot.retainedBytes() < threshold);
             fault.alertFalse(alerts.awaitFalse("PostgresReplicationSlotWalRetained", ourSlot, fault.recoveryNanos));
@@ -325,12 +321,9 @@ class ConnectorExporterAndDataFaultsTest {
                     .until(this::taskState, "FAILED"::equals);
             failedFor = fault.sinceFault();
 
-            fault.recovering();
-            String output = restart.runAgainst(stack.connectUrl());
-            stack.rest().awaitRunning(connector, STATE_WAIT);
-            fault.captured(firstChangeCapturedSince(fault.recoveryMillis));
+            recover(fault, () -> System.out.println("runbook command: " + restart.command() + " -> "
+                    + restart.runAgainst(stack.connectUrl()).strip()));
             fault.alertFalse(alerts.awaitFalse("ConnectTaskFailed", ourTask, fault.recoveryNanos));
-            System.out.println("runbook command: " + restart.command() + " -> " + output.strip());
             writer.awaitMore(OPS_AFTER_RECOVERY);
             counts = writer.stop();
         }
@@ -500,6 +493,14 @@ class ConnectorExporterAndDataFaultsTest {
             reconciliation.expect(tableOp[0], tableOp[1], Long.parseLong(m.group(i + 1)));
         }
         System.out.println("the stack's generator before the faults: " + m.group());
+    }
+
+    /** Undoes a fault of the connector: the action, then until it runs and the first change is captured again. */
+    private void recover(Fault fault, Runnable action) {
+        fault.recovering();
+        action.run();
+        stack.rest().awaitRunning(connector, STATE_WAIT);
+        fault.captured(firstChangeCapturedSince(fault.recoveryMillis));
     }
 
     /**
