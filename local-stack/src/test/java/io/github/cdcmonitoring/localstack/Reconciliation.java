@@ -1,6 +1,7 @@
 package io.github.cdcmonitoring.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.github.cdcmonitoring.generator.CommittedCounts;
 import java.sql.Connection;
@@ -66,6 +67,34 @@ final class Reconciliation implements AutoCloseable {
 
     long expected(String table, String op) {
         return expected.getOrDefault(table + "/" + op, 0L);
+    }
+
+    /**
+     * For a stack that was written before the test could count (the monitoring stack's own generator): waits until
+     * the state rebuilt from the topics equals the tables, then expects exactly the distinct events read so far.
+     */
+    void startFromWhatArrived(Duration atMost) {
+        await("the topics' state equal to the tables").atMost(atMost).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    reader.pollUntilIdle(Duration.ofMillis(500), Duration.ofSeconds(5));
+                    current().assertMatchesTables();
+                });
+        Drained arrived = current();
+        expected.clear();
+        for (String table : TABLES) {
+            for (String op : OPS) {
+                expect(table, op, arrived.table(table).distinct(op));
+            }
+        }
+    }
+
+    /**
+     * Reads until a change event arrives whose transaction PostgreSQL committed after {@code epochMillis} (Debezium's
+     * source.ts_ms); returns whether one did within {@code atMost}.
+     */
+    boolean awaitChangeCommittedAfter(long epochMillis, Duration atMost) {
+        return reader.awaitFirst(r -> r.value() != null
+                && JsonText.read(r.value()).at("/source/ts_ms").asLong() > epochMillis, atMost).isPresent();
     }
 
     /** Reads the topics until every expected event has arrived (bounded), then a little longer to catch extras. */
