@@ -59,7 +59,8 @@ final class LiveAlerts {
         return result;
     }
 
-    private RuleFiles.Rule rule(String name) {
+    /** The alert's rule as written, e.g. to read its threshold. */
+    RuleFiles.Rule rule(String name) {
         return alerts.stream().filter(a -> a.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no alert named " + name + " in debezium-prometheus/rules"));
     }
