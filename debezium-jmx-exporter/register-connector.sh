@@ -15,6 +15,12 @@
 # 3. Creates or updates it with PUT /connectors/<name>/config (idempotent: same file, same result).
 # 4. Waits until the connector and all its tasks are RUNNING. If one FAILED, prints Connect's error, deletes a
 #    connector this run created (nothing is left half-registered) and exits non-zero.
+# 5. If the snapshot sends rows (a table named in table.include.list holds some and snapshot.mode copies data), waits
+#    until Connect has committed a source offset that marks the snapshot done (GET /connectors/<name>/offsets). Until
+#    then a restarted task finds no stored position and snapshots every table again - a Kafka broker killed within
+#    the worker's first offset.flush.interval.ms did exactly that. If the snapshot outlasts REGISTER_WAIT_SECONDS, the
+#    script says so and still exits 0: the connector runs, only that window stays open longer. Tables matched only by
+#    a pattern (inventory\..*) are not looked at.
 # Every request is retried while Connect cannot answer it yet - connection refused, no answer in time, HTTP 5xx
 # (Connect's "Request timed out" while the worker joins its group) or 409 (rebalance in progress) - and all of it,
 # retries and the wait for RUNNING, stays within REGISTER_WAIT_SECONDS (default 120) in total. Retrying is safe:
@@ -121,6 +127,13 @@ resolve() {
   fi
 }
 
+# Whether the snapshot sends rows that a second snapshot would send again (step 5); set by the table check.
+snapshot_rows=false
+case $(jq -r '.["snapshot.mode"] // "initial"' <<<"$config") in
+  no_data|never) snapshot_mode_copies=false ;;
+  *) snapshot_mode_copies=true ;;
+esac
+
 tables=$(jq -r '.["table.include.list"] // empty' <<<"$config" | tr ',' '\n' | sed 's/^ *//; s/ *$//' \
   | grep -E '^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$' || true)
 if [[ -n "$tables" ]]; then
@@ -131,11 +144,20 @@ if [[ -n "$tables" ]]; then
   db_user=$(jq -r '.["database.user"]' <<<"$config")
   db_password=$(resolve "$(jq -r '.["database.password"] // empty' <<<"$config")")
   missing=()
+  snapshot_rows=false
   while read -r table; do
     readable=$(PGPASSWORD="$db_password" PGCONNECT_TIMEOUT=10 psql -X -q -t -A -h "$db_host" -p "$db_port" -U "$db_user" \
       -d "$db_name" -v table="$table" 2>&1 <<<"SELECT has_table_privilege(to_regclass(:'table'), 'SELECT');") \
       || die "cannot check table.include.list as $db_user on $db_host:$db_port/$db_name: $readable"
-    [[ "$readable" == t ]] || missing+=("$table")
+    if [[ "$readable" != t ]]; then
+      missing+=("$table")
+    elif [[ "$snapshot_rows" == false ]]; then
+      # $table matched the identifier pattern above, so it is safe to place in the statement.
+      any=$(PGPASSWORD="$db_password" PGCONNECT_TIMEOUT=10 psql -X -q -t -A -h "$db_host" -p "$db_port" -U "$db_user" \
+        -d "$db_name" 2>&1 <<<"SELECT EXISTS (SELECT 1 FROM $table);") \
+        || die "cannot read $table as $db_user on $db_host:$db_port/$db_name: $any"
+      [[ "$any" != t ]] || snapshot_rows=true
+    fi
   done <<<"$tables"
   if (( ${#missing[@]} > 0 )); then
     die "table.include.list of $name names tables that do not exist or that $db_user cannot read in database $db_name: ${missing[*]}"
@@ -168,10 +190,34 @@ while :; do
   fi
   if [[ "$connector_state" == RUNNING && -n "$task_states" && "$task_states" =~ ^(RUNNING,?)+$ ]]; then
     echo "register-connector: $name is RUNNING with tasks [$task_states]"
-    exit 0
+    break
   fi
   if (( SECONDS >= deadline )); then
     die "$name not RUNNING after ${wait_seconds}s (connector $connector_state, tasks [${task_states}])"
+  fi
+  sleep 1
+done
+
+if [[ "$snapshot_mode_copies" == false || "$snapshot_rows" == false ]]; then
+  # Nothing snapshotted, nothing to send twice: no reason to wait for the first offset commit.
+  exit 0
+fi
+
+# Debezium's offsets carry "snapshot" (true, or the snapshot's kind) while a snapshot runs, and
+# "last_snapshot_record": true on the snapshot's last record; a streaming offset has neither. Either of the latter
+# two means a restarted task resumes instead of snapshotting again.
+while :; do
+  offsets=$(call GET "/connectors/$name/offsets" 2>/dev/null) || offsets='{}'
+  if jq -e '[.offsets[]?.offset | select((.snapshot // false | tostring) == "false"
+                                         or (.last_snapshot_record // false | tostring) == "true")] | length > 0' \
+       <<<"$offsets" >/dev/null 2>&1; then
+    echo "register-connector: $name has committed its first offset after the snapshot"
+    exit 0
+  fi
+  if (( SECONDS >= deadline )); then
+    echo "register-connector: WARNING: $name runs, but no offset after its snapshot was committed within" \
+      "${wait_seconds}s: a Kafka or Connect failure before that commit makes it snapshot every table again" >&2
+    exit 0
   fi
   sleep 1
 done

@@ -290,6 +290,10 @@ final class ChangeExporter implements AutoCloseable {
         // The pattern is matched against the metadata, refreshed every 5 min by default: a table added to the
         // connector would go unmeasured that long. 5 s costs one small metadata request.
         props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
+        // After a crash (SIGKILL, OOM kill) the dead member stays in the group until its session times out, and the
+        // restarted exporter gets no partition before then: 45 s with Kafka's default, 10 s here. The exporter
+        // heartbeats from its own thread every 3 s and polls every 0.5 s, so 10 s is never reached while it lives.
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         return props;
     }
 

@@ -63,6 +63,11 @@ public final class ConnectRest {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** A DELETE, e.g. {@code /connectors/<name>}. */
+    public Response delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
     /** Connector names, or empty while the worker is not serving yet. */
     public Optional<List<String>> connectors() {
         Response response;

@@ -157,6 +157,20 @@ public final class KafkaBroker implements AutoCloseable {
         return jvm.logFile();
     }
 
+    /** SIGKILL, as in a crash: no log flushed, no controlled shutdown. The log directory stays for {@link #start()}. */
+    public synchronized void kill() {
+        jvm.kill();
+    }
+
+    /**
+     * Starts the broker again on the same ports, configuration and log directory (already formatted, so its topics
+     * and committed offsets are kept) and waits until it answers a client.
+     */
+    public synchronized void start() {
+        jvm.start();
+        awaitReady();
+    }
+
     /** Clean shutdown (SIGTERM; SIGKILL after 30 s). */
     @Override
     public void close() {

@@ -4,32 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.cdcmonitoring.generator.CommittedCounts;
 import io.github.cdcmonitoring.generator.DataGenerator;
-import io.github.cdcmonitoring.generator.GeneratorConfig;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import io.github.cdcmonitoring.repo.TempDirectory;
 import io.github.cdcmonitoring.testsupport.Background;
 import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -50,35 +42,25 @@ class CdcPipelineTest {
 
     private static final int SNAPSHOT_USERS = 25;
     private static final int SNAPSHOT_ORDERS = 40;
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path agentDir;
     private static Path agentConfig;
     private static LocalStack stack;
-    private static TopicReader reader;
-    private static String usersTopic;
-    private static String ordersTopic;
-    /** What the connector must have produced so far, per table and op (r, c, u, d). */
-    private static final Map<String, Long> expected = new HashMap<>();
-    /** source.lsn of each record the reader has read, in the same order (-1 for tombstones); filled lazily. */
-    private static final List<Long> SOURCE_LSNS = new ArrayList<>();
+    private static Reconciliation reconciliation;
 
     @BeforeAll
     static void startStackWithoutConnector() throws IOException {
         agentDir = TempDirectory.create("jmx-agent-config-");
         agentConfig = Files.copy(repoAgentConfig(), agentDir.resolve("config.yml"));
         stack = LocalStack.builder().registerConnector(false).jmxExporterConfig(agentConfig).start();
-        usersTopic = stack.topic("public.users");
-        ordersTopic = stack.topic("public.orders");
-        reader = stack.topicReader(usersTopic, ordersTopic);
+        reconciliation = new Reconciliation(stack);
     }
 
     @AfterAll
     static void stop() {
         try {
-            if (reader != null) {
-                reader.close();
+            if (reconciliation != null) {
+                reconciliation.close();
             }
             if (stack != null) {
                 stack.close();
@@ -105,13 +87,13 @@ class CdcPipelineTest {
         }
         ConnectorRegistration.Result registration = stack.registerConnector();
         assertThat(registration.succeeded()).as(registration.output()).isTrue();
-        expect("users", "r", SNAPSHOT_USERS);
-        expect("orders", "r", SNAPSHOT_ORDERS);
+        reconciliation.expect("users", "r", SNAPSHOT_USERS);
+        reconciliation.expect("orders", "r", SNAPSHOT_ORDERS);
 
-        Drained drained = drain();
-        assertThat(drained.users.events("r")).isEqualTo(SNAPSHOT_USERS);
-        assertThat(drained.orders.events("r")).isEqualTo(SNAPSHOT_ORDERS);
-        assertThat(drained.users.events("c") + drained.orders.events("c")).isZero();
+        Reconciliation.Drained drained = reconciliation.drain();
+        assertThat(drained.users().events("r")).isEqualTo(SNAPSHOT_USERS);
+        assertThat(drained.orders().events("r")).isEqualTo(SNAPSHOT_ORDERS);
+        assertThat(drained.users().events("c") + drained.orders().events("c")).isZero();
         drained.assertMatchesTables();
     }
 
@@ -119,7 +101,7 @@ class CdcPipelineTest {
     @Order(2)
     void streamingMixedWorkloadLosesNothing() throws Exception {
         CommittedCounts counts;
-        try (DataGenerator generator = generator();
+        try (DataGenerator generator = StackGenerator.writingInto(stack);
              Background run = Background.start("generator", generator::run, generator::stop)) {
             await().atMost(Duration.ofSeconds(90)).until(() -> generator.counts().operations() >= 3000);
             generator.stop();
@@ -129,26 +111,21 @@ class CdcPipelineTest {
         System.out.println("generator: " + counts);
         assertThat(counts.rows("users", "delete")).as("the workload deletes users").isPositive();
         assertThat(counts.rows("orders", "update")).as("the workload updates orders").isPositive();
-        expectAll(counts);
+        reconciliation.expectAll(counts);
 
-        Drained drained = drain();
+        Reconciliation.Drained drained = reconciliation.drain();
         drained.assertMatchesTables();
         drained.assertEventCountsAsExpected();
         assertThat(drained.duplicates()).as("no crash, so no event sent twice").isZero();
         System.out.printf("streaming: %d users + %d orders events, state equal to the tables, lost 0%n",
-                drained.users.events("c") + drained.users.events("u") + drained.users.events("d"),
-                drained.orders.events("c") + drained.orders.events("u") + drained.orders.events("d"));
+                drained.users().events("c") + drained.users().events("u") + drained.users().events("d"),
+                drained.orders().events("c") + drained.orders().events("u") + drained.orders().events("d"));
     }
 
     @Test
     @Order(3)
     void metricsShowAConnectedRunningConnectorThatSawEveryEvent() {
-        Drained drained = drain();
-        long streamed = 0;
-        for (ChangeStream table : List.of(drained.users, drained.orders)) {
-            streamed += table.events("c") + table.events("u") + table.events("d");
-        }
-        double streamedEvents = streamed;
+        double streamedEvents = reconciliation.drain().changeEvents();
         String server = stack.topicPrefix();
         String connector = stack.connectorName();
 
@@ -218,34 +195,30 @@ class CdcPipelineTest {
     @Test
     @Order(5)
     void connectKilledWithUncommittedOffsetsResendsThemAndLosesNothing() throws Exception {
-        String offsetsTopic = stack.connect().workerProperties().get("offset.storage.topic");
         CommittedCounts counts;
         Crash crash;
-        try (TopicReader offsets = stack.topicReader(offsetsTopic);
-             DataGenerator generator = generator();
+        try (OffsetsTopic offsets = new OffsetsTopic(stack);
+             DataGenerator generator = StackGenerator.writingInto(stack);
              Background run = Background.start("generator", generator::run, generator::stop)) {
             // The kill moment is decided by state, not by time: right after Connect has committed source offsets,
             // once records beyond that committed position are in Kafka (the next commit is due only after
             // offset.flush.interval.ms, so these records cannot be committed before the kill).
-            offsets.pollUntilIdle(Duration.ofSeconds(1), Duration.ofSeconds(10));
-            int commitsBefore = committedOffsets(offsets).size();
-            awaitPolling(Duration.ofSeconds(60), "a fresh offset commit", () -> {
-                offsets.pollUntilIdle(Duration.ofMillis(100), Duration.ofMillis(300));
-                return committedOffsets(offsets).size() > commitsBefore;
-            });
+            offsets.awaitNextCommit(Duration.ofSeconds(60));
+            TopicReader reader = reconciliation.reader();
             awaitPolling(Duration.ofSeconds(30), "50 records beyond the committed offset", () -> {
-                offsets.pollUntilIdle(Duration.ofMillis(50), Duration.ofMillis(200));
+                offsets.readUntilIdle(Duration.ofMillis(50), Duration.ofMillis(200));
                 reader.pollUntilIdle(Duration.ofMillis(50), Duration.ofMillis(200));
-                return beyond(lastCommittedLsn(offsets)) >= 50;
+                return reconciliation.eventsBeyond(offsets.lastCommittedLsn()) >= 50;
             });
             stack.connect().kill();
 
             // Connect is dead: nothing more reaches the topics, so what is there now is what was there at the kill,
             // and the offsets topic's last record for the connector is the position a restart resumes from.
-            offsets.pollUntilIdle(Duration.ofSeconds(1), Duration.ofSeconds(10));
+            offsets.readUntilIdle(Duration.ofSeconds(1), Duration.ofSeconds(10));
             reader.pollUntilIdle(Duration.ofSeconds(1), Duration.ofSeconds(10));
-            long committedLsn = lastCommittedLsn(offsets);
-            crash = new Crash(committedLsn, beyond(committedLsn), current().duplicates());
+            long committedLsn = offsets.lastCommittedLsn();
+            crash = new Crash(committedLsn, reconciliation.eventsBeyond(committedLsn),
+                    reconciliation.current().duplicates());
 
             stack.connect().start();
             long afterRestart = generator.counts().operations();
@@ -255,9 +228,9 @@ class CdcPipelineTest {
             counts = generator.counts();
         }
         System.out.println("generator: " + counts);
-        expectAll(counts);
+        reconciliation.expectAll(counts);
 
-        Drained drained = drain();
+        Reconciliation.Drained drained = reconciliation.drain();
         long duplicates = drained.duplicates() - crash.duplicatesBefore();
         System.out.printf("crash: killed with %d records in Kafka beyond the committed offset (lsn %d); "
                 + "%d duplicates after the restart%n", crash.uncommittedRecords(), crash.committedLsn(), duplicates);
@@ -272,135 +245,11 @@ class CdcPipelineTest {
         System.out.println("crash: lost 0, every uncommitted record re-sent");
     }
 
-    // --- helpers -------------------------------------------------------------------------------------------------
-
     private record Crash(long committedLsn, long uncommittedRecords, long duplicatesBefore) {
     }
 
     private static void awaitPolling(Duration atMost, String what, BooleanSupplier condition) {
         await().atMost(atMost).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).alias(what)
                 .until(condition::getAsBoolean);
-    }
-
-    /**
-     * The connector's source offsets as Connect committed them, oldest first: the values of the offsets-topic records
-     * whose key names this connector ({@code ["<connector>", {"server": "<topic.prefix>"}]}).
-     */
-    private static List<JsonNode> committedOffsets(TopicReader offsets) {
-        List<JsonNode> values = new ArrayList<>();
-        for (ConsumerRecord<String, String> record : offsets.records()) {
-            JsonNode key = json(record.key());
-            if (record.value() != null && key.path(0).asText().equals(stack.connectorName())) {
-                values.add(json(record.value()));
-            }
-        }
-        return values;
-    }
-
-    /** The WAL position a restarted task resumes after: Debezium's lsn_proc (last processed), else lsn; 0 if none. */
-    private static long lastCommittedLsn(TopicReader offsets) {
-        List<JsonNode> committed = committedOffsets(offsets);
-        if (committed.isEmpty()) {
-            return 0;
-        }
-        JsonNode last = committed.get(committed.size() - 1);
-        return Math.max(last.path("lsn_proc").asLong(0), last.path("lsn").asLong(0));
-    }
-
-    /** Change events read from the table topics whose source LSN lies beyond {@code lsn}. */
-    private static long beyond(long lsn) {
-        List<ConsumerRecord<String, String>> records = reader.records();
-        for (int i = SOURCE_LSNS.size(); i < records.size(); i++) {
-            String value = records.get(i).value();
-            SOURCE_LSNS.add(value == null ? -1 : json(value).at("/source/lsn").asLong());
-        }
-        return SOURCE_LSNS.stream().filter(l -> l > lsn).count();
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + text, e);
-        }
-    }
-
-    private record Drained(ChangeStream users, ChangeStream orders) {
-
-        long duplicates() {
-            return users.duplicates() + orders.duplicates();
-        }
-
-        void assertMatchesTables() {
-            try (Connection c = stack.postgres().connect()) {
-                assertThat(TableState.USERS.rebuilt(users)).isEqualTo(TableState.USERS.select(c));
-                assertThat(TableState.ORDERS.rebuilt(orders)).isEqualTo(TableState.ORDERS.select(c));
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        void assertEventCountsAsExpected() {
-            for (String op : List.of("r", "c", "u", "d")) {
-                assertThat(users.distinct(op)).as("users " + op + " events").isEqualTo(expected("users", op));
-                assertThat(orders.distinct(op)).as("orders " + op + " events").isEqualTo(expected("orders", op));
-            }
-        }
-    }
-
-    /** Reads the topics until every expected event has arrived (bounded), then a little longer to catch extras. */
-    private static Drained drain() {
-        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        Drained drained;
-        do {
-            reader.pollUntilIdle(Duration.ofMillis(500), Duration.ofSeconds(5));
-            drained = current();
-        } while (!reachedExpected(drained) && System.nanoTime() < deadline);
-        reader.pollUntilIdle(Duration.ofSeconds(2), Duration.ofSeconds(10));
-        return current();
-    }
-
-    private static Drained current() {
-        List<ConsumerRecord<String, String>> records = reader.records();
-        return new Drained(ChangeStream.of(records, usersTopic), ChangeStream.of(records, ordersTopic));
-    }
-
-    private static boolean reachedExpected(Drained drained) {
-        for (String op : List.of("r", "c", "u", "d")) {
-            if (drained.users.distinct(op) < expected("users", op) || drained.orders.distinct(op) < expected("orders", op)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static long expected(String table, String op) {
-        return expected.getOrDefault(table + "/" + op, 0L);
-    }
-
-    private static void expect(String table, String op, long more) {
-        expected.merge(table + "/" + op, more, Long::sum);
-    }
-
-    private static void expectAll(CommittedCounts counts) {
-        for (String table : List.of("users", "orders")) {
-            expect(table, "c", counts.rows(table, "insert"));
-            expect(table, "u", counts.rows(table, "update"));
-            expect(table, "d", counts.rows(table, "delete"));
-        }
-    }
-
-    /** A generator writing at a steady rate into the stack's database; run it with {@link Background}. */
-    private static DataGenerator generator() {
-        return new DataGenerator(GeneratorConfig.fromEnvironment(Map.of(
-                "PGHOST", stack.postgres().host(),
-                "PGPORT", Integer.toString(stack.postgres().port()),
-                "PGDATABASE", stack.postgres().database(),
-                "PGUSER", stack.postgres().superuser(),
-                "PGPASSWORD", stack.postgres().superuserPassword(),
-                "GENERATOR_RATE", "150",
-                "GENERATOR_THREADS", "2",
-                "GENERATOR_MIX", "users=25,orders=45,updates=20,deletes=10",
-                "GENERATOR_METRICS_PORT", "0")));
     }
 }

@@ -1,9 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,8 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  */
 final class ChangeStream {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Map<Long, JsonNode> rows = new TreeMap<>();
     private final Map<String, Long> events = new HashMap<>();
     private final Map<String, Long> distinctEvents = new HashMap<>();
@@ -34,12 +29,12 @@ final class ChangeStream {
     }
 
     private void apply(ConsumerRecord<String, String> record) {
-        long id = read(record.key()).get("id").asLong();
+        long id = JsonText.read(record.key()).get("id").asLong();
         if (record.value() == null) {
             rows.remove(id); // tombstone after a delete
             return;
         }
-        JsonNode event = read(record.value());
+        JsonNode event = JsonText.read(record.value());
         String op = event.get("op").asText();
         events.merge(op, 1L, Long::sum);
         if (seen.add(event.at("/source/lsn").asText() + "/" + op + "/" + id)) {
@@ -49,14 +44,6 @@ final class ChangeStream {
             rows.remove(id);
         } else {
             rows.put(id, event.get("after"));
-        }
-    }
-
-    private static JsonNode read(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not JSON: " + json, e);
         }
     }
 

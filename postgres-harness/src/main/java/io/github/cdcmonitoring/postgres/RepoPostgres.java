@@ -337,14 +337,27 @@ public final class RepoPostgres implements AutoCloseable {
 
     /** Stops the server (fast shutdown: clients are disconnected) but keeps its data, for {@link #startAgain()}. */
     public void stop() {
+        shutDown("INT");
+    }
+
+    /**
+     * Immediate shutdown, as {@code pg_ctl stop -m immediate} does (SIGQUIT to the postmaster): every backend quits
+     * without a checkpoint, so {@link #startAgain()} runs crash recovery from the WAL. The data stays.
+     */
+    public void stopImmediately() {
+        shutDown("QUIT");
+    }
+
+    /** Sends the postmaster {@code signal} (INT: fast, QUIT: immediate shutdown) and waits for it to exit. */
+    private void shutDown(String signal) {
         if (postmaster == null) {
             return;
         }
         try {
             if (postmaster.isAlive()) {
-                BoundedProcess.run("kill -INT " + postmaster.pid(),
-                        List.of("sh", "-c", "kill -INT \"$0\"", Long.toString(postmaster.pid())), Map.of(),
-                        Duration.ofSeconds(10));
+                BoundedProcess.run("kill -" + signal + " " + postmaster.pid(),
+                        List.of("sh", "-c", "kill -" + signal + " \"$0\"", Long.toString(postmaster.pid())),
+                        Map.of(), Duration.ofSeconds(10));
                 if (!postmaster.waitFor(SHUTDOWN_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
                     LOG.warn("PostgreSQL (pid {}) did not shut down within {} s; killing it", postmaster.pid(),
                             SHUTDOWN_LIMIT.toSeconds());

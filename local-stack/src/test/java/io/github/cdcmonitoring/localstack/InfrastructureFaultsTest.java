@@ -1,0 +1,248 @@
+package io.github.cdcmonitoring.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.cdcmonitoring.generator.CommittedCounts;
+import io.github.cdcmonitoring.generator.DataGenerator;
+import io.github.cdcmonitoring.testsupport.Background;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Kafka, PostgreSQL and Connect failing under a steady write load, on one monitoring stack: the broker killed and
+ * started on its log directory, Connect stopped and started, PostgreSQL restarted (fast shutdown) and crashed
+ * (immediate stop, crash recovery at start). Each fault is undone before the next; for each the test measures the time
+ * from the fault to the first change captured after it, checks that the alert which should tell the operator has a
+ * true expression during the fault and a false one after recovery (as written in debezium-prometheus/rules; the
+ * {@code for:} durations are promtool's to test), and ends with the reconciliation: nothing lost, duplicates counted.
+ * Connect killed with SIGKILL while offsets are unflushed is {@link CdcPipelineTest}'s.
+ *
+ * <p>The broker kill also carries the re-snapshot finding: a connector registered just before the broker died, before
+ * Connect had committed any of its offsets, snapshots its tables again after the restart; one registered through
+ * register-connector.sh, which waits for that first commit, does not.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 12, unit = TimeUnit.MINUTES)
+class InfrastructureFaultsTest {
+
+    /** Long enough for a rate(...[1m]) to fall to zero and a 15 s scrape to see it. */
+    private static final Duration ALERT_WAIT = Duration.ofMinutes(2);
+    private static final Duration RECOVERY_WAIT = Duration.ofMinutes(2);
+    /** Operations the generator commits before a fault and after recovery: steady load on both sides. */
+    private static final int STEADY_OPERATIONS = 300;
+
+    private LocalStack stack;
+    private LiveAlerts alerts;
+    private Reconciliation reconciliation;
+    private final List<String> report = new ArrayList<>();
+
+    @BeforeAll
+    void start() {
+        stack = LiveMonitoring.start();
+        alerts = new LiveAlerts(stack);
+        // From here on this test's own generator writes: its exact committed counts are what the reconciliation needs.
+        stack.generator().stop();
+        reconciliation = new Reconciliation(stack);
+        reconciliation.startFromWhatArrived(Duration.ofMinutes(2));
+    }
+
+    @AfterAll
+    void stop() {
+        report.forEach(System.out::println);
+        try {
+            if (reconciliation != null) {
+                reconciliation.close();
+            }
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void kafkaBrokerKilledAndStartedOnItsLogDirectory() throws Exception {
+        try (SnapshotProbe waited = new SnapshotProbe(stack, "probe-waited");
+             SnapshotProbe unwaited = new SnapshotProbe(stack, "probe-unwaited")) {
+            ConnectorRegistration.Result registration = waited.registerThroughScript();
+            assertThat(registration.succeeded()).as(registration.output()).isTrue();
+            assertThat(registration.output()).contains("committed its first offset after the snapshot");
+            assertThat(waited.hasCommittedOffsets()).as("offsets of %s committed", waited.name()).isTrue();
+
+            // Without its broker the worker loses its group and stops every task (the final offset commit fails):
+            // Debezium's and the tasks' metrics vanish, which is what the absent() alert sees.
+            Fault fault = new Fault("Kafka broker SIGKILL", "DebeziumStreamingMetricsAbsent", s -> true);
+            fault.run(() -> {
+                // The finding's moment: a connector registered with one PUT, its snapshot sent, no offset committed.
+                unwaited.registerThroughRest();
+                unwaited.awaitStreaming(Duration.ofSeconds(30));
+                assertThat(unwaited.hasCommittedOffsets())
+                        .as("%s has committed no offset yet (offset.flush.interval.ms has not passed)", unwaited.name())
+                        .isFalse();
+            }, stack.kafka()::kill, stack.kafka()::start);
+
+            waited.readUntilIdle();
+            unwaited.readUntilIdle();
+            await("the probes' streams after the restart").atMost(RECOVERY_WAIT).pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> {
+                        unwaited.readUntilIdle();
+                        assertThat(unwaited.snapshotReads()).as("snapshot reads of %s", unwaited.name())
+                                .isGreaterThan(unwaited.snapshottedRows());
+                    });
+            report.add(String.format(Locale.ROOT, "RELIABILITY | broker killed before the first offset commit | "
+                            + "%s (one PUT): %d snapshot reads for %d rows (snapshotted again) | %s "
+                            + "(register-connector.sh, waited for the first commit): %d snapshot reads for %d rows",
+                    unwaited.name(), unwaited.snapshotReads(), unwaited.snapshottedRows(), waited.name(),
+                    waited.snapshotReads(), waited.snapshottedRows()));
+            assertThat(waited.snapshotReads()).as("snapshot reads of %s, registered through register-connector.sh",
+                    waited.name()).isEqualTo(waited.snapshottedRows());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void connectStoppedGracefullyAndStarted() throws Exception {
+        Fault fault = new Fault("Connect stopped (SIGTERM) and started", "PrometheusTargetDown",
+                LiveAlerts.labelled("job", "connect"));
+        fault.run(stack.connect()::stop, () -> {
+            stack.connect().start();
+            stack.rest().awaitRunning(stack.connectorName(), RECOVERY_WAIT);
+        });
+        // A graceful stop commits the offsets of everything sent: nothing to send again.
+        assertThat(fault.duplicates).as("duplicates after a graceful Connect restart").isZero();
+    }
+
+    @Test
+    @Order(3)
+    void postgresRestartedWithFastShutdown() throws Exception {
+        new Fault("PostgreSQL fast shutdown and start", "PostgresDown", s -> true)
+                .run(stack.postgres()::stop, stack.postgres()::startAgain);
+    }
+
+    @Test
+    @Order(4)
+    void postgresCrashedAndRecovered() throws Exception {
+        new Fault("PostgreSQL immediate stop (crash recovery)", "PostgresDown", s -> true)
+                .run(stack.postgres()::stopImmediately, stack.postgres()::startAgain);
+    }
+
+    /**
+     * One fault under load: the generator writes throughout; the alert's expression is false before, true during
+     * and false after; the connector and its task are RUNNING again without anyone restarting them; the topics
+     * reconcile with the tables and the generator's counts.
+     */
+    private final class Fault {
+
+        private final String name;
+        private final String alert;
+        private final Predicate<PrometheusApi.Series> series;
+        long duplicates;
+
+        Fault(String name, String alert, Predicate<PrometheusApi.Series> series) {
+            this.name = name;
+            this.alert = alert;
+            this.series = series;
+        }
+
+        void run(Runnable inject, Runnable undo) throws Exception {
+            run(() -> { }, inject, undo);
+        }
+
+        /** {@code prepare} runs under load just before {@code inject}. */
+        void run(Runnable prepare, Runnable inject, Runnable undo) throws Exception {
+            alerts.awaitFalse(alert, series, ALERT_WAIT);
+            long duplicatesBefore = reconciliation.drain().duplicates();
+            LogExcerpt connectLog = LogExcerpt.from(stack.connect().logFile());
+            LogExcerpt postgresLog = LogExcerpt.from(stack.postgres().logFile());
+            CommittedCounts counts;
+            long faultAt;
+            long faultNanos;
+            long backNanos;
+            long changeNanos;
+            List<String> states;
+            long generatorErrors;
+            try (TaskStates taskStates = new TaskStates(stack.rest(), stack.connectorName());
+                 DataGenerator generator = StackGenerator.writingInto(stack);
+                 Background run = Background.start("generator", generator::run, generator::stop)) {
+                await("steady writing").atMost(Duration.ofSeconds(30))
+                        .until(() -> generator.counts().operations() >= STEADY_OPERATIONS);
+
+                prepare.run();
+                inject.run();
+                // Counted from the moment the component is down (a graceful stop takes seconds): changes committed
+                // after it can only arrive through the recovered pipeline.
+                faultAt = System.currentTimeMillis();
+                faultNanos = System.nanoTime();
+                try {
+                    alerts.awaitTrue(alert, series, ALERT_WAIT);
+                    System.out.println(name + ": alert expressions true during the fault: " + alerts.trueNow());
+                } finally {
+                    undo.run(); // also when the alert failed to show: the next fault needs a whole stack
+                }
+                backNanos = System.nanoTime();
+
+                assertThat(reconciliation.awaitChangeCommittedAfter(faultAt, RECOVERY_WAIT))
+                        .as("a change committed after the fault (%s) arrives", name).isTrue();
+                changeNanos = System.nanoTime();
+                stack.rest().awaitRunning(stack.connectorName(), RECOVERY_WAIT);
+                alerts.awaitFalse(alert, series, ALERT_WAIT);
+
+                long afterRecovery = generator.counts().operations();
+                await("steady writing after recovery").atMost(Duration.ofSeconds(60))
+                        .until(() -> generator.counts().operations() >= afterRecovery + STEADY_OPERATIONS);
+                generator.stop();
+                run.awaitFinished(Duration.ofSeconds(60));
+                counts = generator.counts();
+                generatorErrors = generator.errors();
+                states = taskStates.seen();
+            }
+            reconciliation.expectAll(counts);
+            Reconciliation.Drained drained = reconciliation.drain();
+            duplicates = drained.duplicates() - duplicatesBefore;
+            long lost = drained.lost();
+            System.out.println(name + ": generator " + counts + ", " + generatorErrors + " errors seen");
+            System.out.println(name + ": connector/task states " + states);
+            System.out.println(name + ": Connect log " + connectLog.warnings(6));
+            System.out.println(name + ": PostgreSQL log " + postgresLog.warnings(4));
+            String line = String.format(Locale.ROOT, "RELIABILITY | %s | %s true; states %s | down %.1f s | "
+                            + "first change %.1f s after the fault, %.1f s after it was undone | lost %d | "
+                            + "duplicates %d of %d changes",
+                    name, alert, states, seconds(backNanos - faultNanos), seconds(changeNanos - faultNanos),
+                    seconds(changeNanos - backNanos), lost, duplicates, committedChanges(counts));
+            System.out.println(line);
+            report.add(line);
+            drained.assertMatchesTables();
+            drained.assertEventCountsAsExpected();
+            assertThat(lost).as("changes lost").isZero();
+        }
+    }
+
+    private static long committedChanges(CommittedCounts counts) {
+        long changes = 0;
+        for (String table : Reconciliation.TABLES) {
+            for (String operation : List.of("insert", "update", "delete")) {
+                changes += counts.rows(table, operation);
+            }
+        }
+        return changes;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.cdcmonitoring.localstack;
+
+import io.github.cdcmonitoring.generator.DataGenerator;
+import io.github.cdcmonitoring.generator.GeneratorConfig;
+import java.util.Map;
+
+/**
+ * The data generator run inside the test JVM against a stack's database, so the test reads its exact committed
+ * counts ({@link DataGenerator#counts()}) for the reconciliation. Run it with
+ * {@link io.github.cdcmonitoring.testsupport.Background}.
+ */
+final class StackGenerator {
+
+    /** Operations per second: steady, modest load on a shared 2-core machine. */
+    static final int RATE = 150;
+
+    private StackGenerator() {
+    }
+
+    /** Inserts, updates and deletes on users and orders at {@link #RATE} operations per second. */
+    static DataGenerator writingInto(LocalStack stack) {
+        return writingInto(stack, RATE);
+    }
+
+    static DataGenerator writingInto(LocalStack stack, int operationsPerSecond) {
+        return writingInto(stack, operationsPerSecond, 0);
+    }
+
+    /**
+     * Serving /metrics on {@code metricsPort} (0: any free port); with a monitoring stack, the port of its own
+     * generator, so that Prometheus scrapes this one in its place.
+     */
+    static DataGenerator writingInto(LocalStack stack, int operationsPerSecond, int metricsPort) {
+        return new DataGenerator(GeneratorConfig.fromEnvironment(Map.of(
+                "PGHOST", stack.postgres().host(),
+                "PGPORT", Integer.toString(stack.postgres().port()),
+                "PGDATABASE", stack.postgres().database(),
+                "PGUSER", stack.postgres().superuser(),
+                "PGPASSWORD", stack.postgres().superuserPassword(),
+                "GENERATOR_RATE", Integer.toString(operationsPerSecond),
+                "GENERATOR_THREADS", "2",
+                "GENERATOR_MIX", "users=25,orders=45,updates=20,deletes=10",
+                "GENERATOR_METRICS_PORT", Integer.toString(metricsPort))));
+    }
+}
