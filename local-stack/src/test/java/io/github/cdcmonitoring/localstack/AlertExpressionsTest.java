@@ -49,6 +49,9 @@ class AlertExpressionsTest {
     private static final String ROWS_WRITTEN_RATE = "sum(rate(pg_stat_database_tup_inserted[5m])"
             + " + rate(pg_stat_database_tup_updated[5m]) + rate(pg_stat_database_tup_deleted[5m]))";
 
+    private static final String LATENCY_BUCKETS =
+            "sum by (table, le) (increase(cdc_end_to_end_latency_seconds_bucket[5m]))";
+
     private LocalStack stack;
     private PrometheusApi prometheus;
     private List<RuleFiles.Rule> alerts;
@@ -86,7 +89,8 @@ class AlertExpressionsTest {
                 .untilAsserted(() -> {
                     Map<String, List<PrometheusApi.Series>> unexpected = new TreeMap<>(trueAlerts());
                     unexpected.keySet().removeAll(TRUE_AT_REST.keySet());
-                    assertThat(unexpected).as("alert expressions true on a healthy stack").isEmpty();
+                    assertThat(unexpected).as(() -> "alert expressions true on a healthy stack; end-to-end latency "
+                            + "buckets now: " + prometheus.query(LATENCY_BUCKETS)).isEmpty();
                 });
         Map<String, List<PrometheusApi.Series>> atRest = trueAlerts();
         note("healthy", atRest);
