@@ -28,7 +28,7 @@ public final class ConnectWorker implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    private static final String MAIN_CLASS = "org.apache.kafka.connect.cli.ConnectDistributed";
+    static final String MAIN_CLASS = "org.apache.kafka.connect.cli.ConnectDistributed";
     /** connect-distributed.sh's heap when KAFKA_HEAP_OPTS is not set; capped lower here (2 GiB in the script). */
     private static final List<String> DEFAULT_HEAP = List.of("-Xms256m", "-Xmx768m");
     private static final String JMX_AGENT_JAR = "jmx_prometheus_javaagent";

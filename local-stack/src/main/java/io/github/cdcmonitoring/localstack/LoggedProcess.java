@@ -28,6 +28,11 @@ abstract class LoggedProcess implements ChildProcess {
         this.logFile = logFile;
     }
 
+    /** The command line as started (the forks' classpath is checked from it). */
+    List<String> command() {
+        return command;
+    }
+
     /** Called before SIGKILL is sent to {@code process}. */
     void beforeKill(Process process) {
     }
