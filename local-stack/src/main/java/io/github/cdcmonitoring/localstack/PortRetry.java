@@ -43,8 +43,8 @@ final class PortRetry {
                 }
                 String taken = ports.apply(server);
                 server = relaunch.apply(server);
-                log.accept(name + ": a port of " + taken + " was taken by another process before it could bind it "
-                        + "(Address already in use); starting again on " + ports.apply(server) + " (attempt "
+                log.accept(name + " could not bind " + taken + ": Address already in use (another process took the "
+                        + "port after it was chosen); starting again on " + ports.apply(server) + " (attempt "
                         + (attempt + 1) + " of " + ATTEMPTS + ")");
             }
         }

@@ -45,7 +45,7 @@ final class StackConfiguration {
     final RepoFiles repo;
     final DotEnv env;
     final StackPorts ports;
-    /** The components whose port this stack chose (not fixed by the builder or .env): they may move on a bind failure. */
+    /** The components whose port this stack chose (not fixed by the builder or .env): moved after a bind failure. */
     private final Set<String> chosenPorts;
     private final Ports.Chooser portChooser;
     final ComposeFile compose;

@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.cdcmonitoring.repo.FreePorts;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.File;
 import java.io.IOException;
@@ -10,10 +11,12 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +42,7 @@ class TakenPortTest {
             "generator", "change-exporter", "postgres-exporter", "prometheus");
 
     private static final Map<String, ServerSocket> HELD = new ConcurrentHashMap<>();
-    private static final List<String> PROGRESS = java.util.Collections.synchronizedList(new ArrayList<>());
+    private static final List<String> PROGRESS = Collections.synchronizedList(new ArrayList<>());
     private static LocalStack stack;
 
     @BeforeAll
@@ -74,7 +77,8 @@ class TakenPortTest {
 
     @Test
     void everyServiceStartedOnAFreshPortAfterItsChosenOneWasTaken() {
-        assertThat(HELD.keySet()).as("a port was handed out and held for each").containsExactlyInAnyOrderElementsOf(TAKEN);
+        assertThat(HELD.keySet()).as("a port was handed out and held for each")
+                .containsExactlyInAnyOrderElementsOf(TAKEN);
         assertThat(stack.kafka().port()).isNotEqualTo(HELD.get("kafka").getLocalPort());
         assertThat(stack.kafka().controllerPort()).isNotEqualTo(HELD.get("controller").getLocalPort());
         assertThat(stack.connect().restPort()).isNotEqualTo(HELD.get("connect").getLocalPort());
@@ -86,12 +90,12 @@ class TakenPortTest {
         assertThat(port(stack.prometheusUrl())).isNotEqualTo(HELD.get("prometheus").getLocalPort());
 
         assertThat(retryLines()).as("one line per retry, naming the service")
-                .anyMatch(line -> line.startsWith("Kafka broker: "))
-                .anyMatch(line -> line.startsWith("Kafka Connect: "))
-                .anyMatch(line -> line.startsWith("data generator: "))
-                .anyMatch(line -> line.startsWith("change exporter: "))
-                .anyMatch(line -> line.startsWith("postgres_exporter: "))
-                .anyMatch(line -> line.startsWith("Prometheus: "));
+                .anyMatch(line -> line.startsWith("Kafka broker could not bind "))
+                .anyMatch(line -> line.startsWith("Kafka Connect could not bind "))
+                .anyMatch(line -> line.startsWith("data generator could not bind "))
+                .anyMatch(line -> line.startsWith("change exporter could not bind "))
+                .anyMatch(line -> line.startsWith("postgres_exporter could not bind "))
+                .anyMatch(line -> line.startsWith("Prometheus could not bind "));
         // The connector runs against the broker and the database where they moved to.
         assertThat(stack.rest().get("/connectors/" + stack.connectorName() + "/status").body()).contains("RUNNING");
 
@@ -104,10 +108,12 @@ class TakenPortTest {
     }
 
     @Test
-    void theRunningBrokerAndWorkerHaveKafkasJarsOnTheirClasspath() {
+    void theRunningBrokerAndWorkerHaveKafkasJarsOnTheirClasspath() throws IOException {
         Path libs = RepoFiles.locate().root().resolve(StackClasspath.KAFKA_LIBS);
         for (long pid : new long[] {stack.kafka().pid(), stack.connect().pid()}) {
-            List<String> arguments = List.of(ProcessHandle.of(pid).orElseThrow().info().arguments().orElseThrow());
+            // /proc, not ProcessHandle.Info: the JDK leaves arguments() empty for a command line this long.
+            List<String> arguments = List.of(Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"))
+                    .split("\0"));
             List<Path> classpath = Arrays.stream(arguments.get(arguments.indexOf("-cp") + 1).split(File.pathSeparator))
                     .map(Path::of).toList();
             assertThat(classpath.get(0).getFileName().toString()).isEqualTo("launcher");
@@ -121,7 +127,8 @@ class TakenPortTest {
 
     private static List<String> retryLines() {
         synchronized (PROGRESS) {
-            return PROGRESS.stream().filter(line -> line.contains("was taken by another process"))
+            return PROGRESS.stream()
+                    .filter(line -> line.contains(": Address already in use (another process took the port"))
                     .collect(Collectors.toList());
         }
     }
@@ -133,7 +140,7 @@ class TakenPortTest {
     /** A listening socket on a loopback port below the ephemeral range, as the stack's own choices are. */
     private static ServerSocket hold() {
         try {
-            return new ServerSocket(io.github.cdcmonitoring.repo.FreePorts.choose(), 50, InetAddress.getLoopbackAddress());
+            return new ServerSocket(FreePorts.choose(), 50, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
