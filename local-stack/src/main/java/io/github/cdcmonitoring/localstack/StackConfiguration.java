@@ -4,6 +4,7 @@ import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -93,7 +94,7 @@ final class StackConfiguration {
         Path exporterDir = repo.root().resolve(JMX_EXPORTER_DIR);
         Path agentConfig = options.jmxExporterConfig() != null
                 ? options.jmxExporterConfig() : exporterDir.resolve("config.yml");
-        Set<String> chosen = new java.util.HashSet<>();
+        Set<String> chosen = new HashSet<>();
         StackPorts ports = ports(options, chosen);
         ConnectorConfig connector = ConnectorConfig.read(repo.file(CONNECTOR_FILE))
                 .withDatabase("127.0.0.1", ports.postgres());
