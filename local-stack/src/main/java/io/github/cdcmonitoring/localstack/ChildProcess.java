@@ -25,6 +25,9 @@ interface ChildProcess {
     /** Throws with the end of the log if the process has exited; call while waiting for it to become ready. */
     void checkAlive();
 
+    /** Whether it has exited because a port it binds was taken (its log says "Address already in use"). */
+    boolean exitedOnTakenPort();
+
     /** The last lines of the log. */
     String tail(int lines);
 

@@ -28,7 +28,7 @@ public final class ConnectWorker implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    private static final String MAIN_CLASS = "org.apache.kafka.connect.cli.ConnectDistributed";
+    static final String MAIN_CLASS = "org.apache.kafka.connect.cli.ConnectDistributed";
     /** connect-distributed.sh's heap when KAFKA_HEAP_OPTS is not set; capped lower here (2 GiB in the script). */
     private static final List<String> DEFAULT_HEAP = List.of("-Xms256m", "-Xmx768m");
     private static final String JMX_AGENT_JAR = "jmx_prometheus_javaagent";
@@ -38,6 +38,7 @@ public final class ConnectWorker implements AutoCloseable {
                     Path pluginPath, Path agentJar, Path agentConfig, Path workDir, Path log4jConfig) {
     }
 
+    private final Settings settings;
     private final int restPort;
     private final int metricsPort;
     private final Map<String, String> workerProperties;
@@ -45,6 +46,7 @@ public final class ConnectWorker implements AutoCloseable {
     private final ConnectRest rest;
 
     private ConnectWorker(Settings settings, Map<String, String> workerProperties, ForkedJvm jvm) {
+        this.settings = settings;
         this.restPort = settings.restPort();
         this.metricsPort = settings.metricsPort();
         this.workerProperties = workerProperties;
@@ -194,6 +196,41 @@ public final class ConnectWorker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /**
+     * Replaces a worker that did not come up, or that was started before the broker had to move: kills this one
+     * (if still running) and launches a new one in the same folder with the given broker address and ports.
+     */
+    ConnectWorker relaunchOn(String bootstrapServers, int newRestPort, int newMetricsPort) {
+        jvm.kill();
+        ConnectWorker worker = create(new Settings(settings.image(), bootstrapServers, newRestPort, newMetricsPort,
+                settings.pluginPath(), settings.agentJar(), settings.agentConfig(), settings.workDir(),
+                settings.log4jConfig()));
+        worker.launch();
+        return worker;
+    }
+
+    /** Whether the worker exited because its REST port or the JMX agent's port was taken. */
+    boolean exitedOnTakenPort() {
+        return jvm.exitedOnTakenPort();
+    }
+
+    /** The broker address it was configured with. */
+    String bootstrapServers() {
+        return settings.bootstrapServers();
+    }
+
+    int restPort() {
+        return restPort;
+    }
+
+    int metricsPort() {
+        return metricsPort;
+    }
+
+    public long pid() {
+        return jvm.pid();
     }
 
     /** SIGKILL, as in a crash: no offsets flushed, no tasks stopped, the group membership left to expire. */

@@ -17,9 +17,9 @@ import java.util.jar.Manifest;
 
 /**
  * A Java program run in its own JVM, its output appended to a log file. Started through {@link ForkMain}, so it exits
- * by itself if this JVM dies without stopping it: the broker and Connect on local-stack's runtime classpath
- * ({@link #of}, see {@link StackClasspath}), the
- * generator and the change exporter on nothing but their own runnable jar ({@link #ofJar}).
+ * by itself if this JVM dies without stopping it: the broker and Connect on Kafka's jars and the launcher classes
+ * ({@link #of}, see {@link StackClasspath}), the generator and the change exporter on nothing but their own runnable
+ * jar and ForkMain ({@link #ofJar}).
  */
 final class ForkedJvm extends LoggedProcess {
 
@@ -32,6 +32,10 @@ final class ForkedJvm extends LoggedProcess {
     }
 
     /**
+     * A Kafka program on {@link StackClasspath#forked Kafka's jars}. Its launcher classes are copied to a folder
+     * {@code launcher} beside {@code logFile}: ForkMain, and {@code mainClass} too when it is one of local-stack's
+     * (KafkaBrokerMain); both use nothing but the JDK and Kafka.
+     *
      * @param name for messages ("Kafka broker")
      * @param jvmOptions heap, agents, system properties
      * @param mainClass the program
@@ -41,7 +45,12 @@ final class ForkedJvm extends LoggedProcess {
      */
     static ForkedJvm of(String name, List<String> jvmOptions, String mainClass, List<String> args,
                         Map<String, String> environment, Path logFile) {
-        return forked(name, jvmOptions, StackClasspath.runtime(), mainClass, args, environment, logFile);
+        Path launcher = logFile.toAbsolutePath().getParent().resolve("launcher");
+        copyClass(ForkMain.class.getName(), launcher);
+        if (mainClass.startsWith(ForkMain.class.getPackageName() + ".")) {
+            copyClass(mainClass, launcher);
+        }
+        return forked(name, jvmOptions, StackClasspath.forked(launcher), mainClass, args, environment, logFile);
     }
 
     /**
@@ -55,7 +64,7 @@ final class ForkedJvm extends LoggedProcess {
     static ForkedJvm ofJar(String name, List<String> jvmOptions, Path jar, Map<String, String> environment,
                            Path logFile, Path forkMainDir) {
         String mainClass = mainClassOf(jar);
-        String classpath = jar + File.pathSeparator + copyForkMain(forkMainDir);
+        String classpath = jar + File.pathSeparator + copyClass(ForkMain.class.getName(), forkMainDir);
         return forked(name, jvmOptions, classpath, mainClass, List.of(), environment, logFile);
     }
 
@@ -86,7 +95,7 @@ final class ForkedJvm extends LoggedProcess {
         }
     }
 
-        private static String mainClassOf(Path jar) {
+    private static String mainClassOf(Path jar) {
         try (JarFile file = new JarFile(jar.toFile())) {
             Manifest manifest = file.getManifest();
             String main = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
@@ -99,9 +108,9 @@ final class ForkedJvm extends LoggedProcess {
         }
     }
 
-    /** Writes ForkMain.class under {@code dir} (once) and returns {@code dir}, a classpath root. */
-    private static Path copyForkMain(Path dir) {
-        String resource = ForkMain.class.getName().replace('.', '/') + ".class";
+    /** Writes one of local-stack's class files under {@code dir} (once) and returns {@code dir}, a classpath root. */
+    private static Path copyClass(String className, Path dir) {
+        String resource = className.replace('.', '/') + ".class";
         Path target = dir.resolve(resource);
         if (Files.isRegularFile(target)) {
             return dir;

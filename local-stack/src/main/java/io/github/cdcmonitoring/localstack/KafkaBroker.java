@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.repo.TempDirectory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,11 +32,17 @@ public final class KafkaBroker implements AutoCloseable {
     /** Capped below kafka-server-start.sh's 1 GiB: a test broker holds little. */
     private static final List<String> HEAP = List.of("-Xms128m", "-Xmx512m");
 
+    private final Path workDir;
     private final int port;
+    private final int controllerPort;
+    private final Path log4jConfig;
     private final ForkedJvm jvm;
 
-    private KafkaBroker(int port, ForkedJvm jvm) {
+    private KafkaBroker(Path workDir, int port, int controllerPort, Path log4jConfig, ForkedJvm jvm) {
+        this.workDir = workDir;
         this.port = port;
+        this.controllerPort = controllerPort;
+        this.log4jConfig = log4jConfig;
         this.jvm = jvm;
     }
 
@@ -68,7 +75,26 @@ public final class KafkaBroker implements AutoCloseable {
                 List.of(properties.toString(), Uuid.randomUuid().toString(), dataDir.toString()),
                 Map.of(), workDir.resolve("kafka.log"));
         jvm.start();
-        return new KafkaBroker(port, jvm);
+        return new KafkaBroker(workDir, port, controllerPort, log4jConfig, jvm);
+    }
+
+    /**
+     * After this broker exited on a taken port ({@link #exitedOnTakenPort()}): launches a fresh one in the same
+     * folder on the given ports. The storage it may have formatted is removed first, so the new one formats its own.
+     */
+    KafkaBroker relaunchOn(int newPort, int newControllerPort) {
+        jvm.stop(STOP_GRACE);
+        TempDirectory.deleteRecursively(workDir.resolve("data"));
+        return launch(workDir, newPort, newControllerPort, log4jConfig);
+    }
+
+    /** Whether the broker exited because its listener or controller port was taken. */
+    boolean exitedOnTakenPort() {
+        return jvm.exitedOnTakenPort();
+    }
+
+    int controllerPort() {
+        return controllerPort;
     }
 
     private static List<String> withLog4j(Path log4jConfig, Path logDir) {

@@ -81,7 +81,8 @@ public final class LocalStack implements AutoCloseable {
     record Options(int postgresPort, int kafkaPort, int connectPort, int metricsPort, int generatorMetricsPort,
                    int changeExporterPort, int postgresExporterPort, int prometheusPort, int grafanaPort,
                    Map<String, String> portSettings, boolean loadInventory, boolean registerConnector,
-                   Path jmxExporterConfig, boolean monitoring, Double generatorRate, DotEnv composeEnv) {
+                   Path jmxExporterConfig, boolean monitoring, Double generatorRate, DotEnv composeEnv,
+                   Ports.Chooser portChooser) {
     }
 
     /** A port number from .env, or an error naming the variable. */
@@ -114,8 +115,15 @@ public final class LocalStack implements AutoCloseable {
         private boolean monitoring;
         private Double generatorRate;
         private Consumer<String> progress = LOG::info;
+        private Ports.Chooser portChooser = Ports.Chooser.FREE;
 
         private Builder() {
+        }
+
+        /** Where the free ports come from; a test hands out one it holds to take it before the bind. */
+        Builder portChooser(Ports.Chooser chooser) {
+            this.portChooser = chooser;
+            return this;
         }
 
         public Builder postgresPort(int port) {
@@ -211,7 +219,7 @@ public final class LocalStack implements AutoCloseable {
             StackConfiguration config = StackConfiguration.assemble(new Options(postgresPort, kafkaPort, connectPort,
                     metricsPort, generatorMetricsPort, changeExporterPort, postgresExporterPort, prometheusPort,
                     grafanaPort, Map.copyOf(portSettings), loadInventory, registerConnector, jmxExporterConfig,
-                    monitoring, generatorRate, composeEnv));
+                    monitoring, generatorRate, composeEnv, portChooser));
             LocalStack stack = new LocalStack(config, progress, TempDirectory.create("local-stack-"));
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
             try {

@@ -15,6 +15,19 @@ final class LogTail {
     private LogTail() {
     }
 
+    /** What was appended to the log after byte {@code offset}, at most the last 1 MiB of it. */
+    static String since(Path logFile, long offset) {
+        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
+            long start = Math.max(offset, file.length() - 1024 * 1024);
+            byte[] bytes = new byte[(int) Math.max(0, file.length() - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     static String of(Path logFile, int lines) {
         if (!Files.exists(logFile)) {
             return "(no output)";

@@ -2,11 +2,13 @@ package io.github.cdcmonitoring.localstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * What {@link ForkedJvm} and {@link NativeProcess} share: one command started with its output appended to a log file,
@@ -18,14 +20,28 @@ abstract class LoggedProcess implements ChildProcess {
     private final String name;
     private final List<String> command;
     private final Map<String, String> environment;
+    /**
+     * How every server the stack runs reports a port someone else holds: Java's BindException (broker, Connect's REST
+     * server and JMX agent, the generator, the change exporter) and Go's net package (Prometheus, postgres_exporter:
+     * "bind: address already in use").
+     */
+    private static final Pattern TAKEN_PORT = Pattern.compile("(?i)address already in use");
+
     private final Path logFile;
     private Process process;
+    /** Where this start's output begins in the log, which is appended across restarts. */
+    private long logStart;
 
     LoggedProcess(String name, List<String> command, Map<String, String> environment, Path logFile) {
         this.name = name;
         this.command = List.copyOf(command);
         this.environment = Map.copyOf(environment);
         this.logFile = logFile;
+    }
+
+    /** The command line as started (the forks' classpath is checked from it). */
+    List<String> command() {
+        return command;
     }
 
     /** Called before SIGKILL is sent to {@code process}. */
@@ -47,6 +63,7 @@ abstract class LoggedProcess implements ChildProcess {
         // stdin stays a pipe (Redirect.PIPE), which NativeProcess relies on.
         builder.environment().putAll(environment);
         try {
+            logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
@@ -110,6 +127,12 @@ abstract class LoggedProcess implements ChildProcess {
             throw new IllegalStateException(name + " exited with status " + process.exitValue()
                     + "; the end of " + logFile + ":\n" + tail(40));
         }
+    }
+
+    /** Whether the process has exited and its output since the last start says a port it binds was taken. */
+    @Override
+    public synchronized boolean exitedOnTakenPort() {
+        return process != null && !process.isAlive() && TAKEN_PORT.matcher(LogTail.since(logFile, logStart)).find();
     }
 
     /** The last lines of the log. */

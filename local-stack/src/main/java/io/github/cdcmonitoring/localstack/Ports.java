@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Loopback ports: free ones for tests, and a clear error when a fixed one is taken. */
+/** Loopback ports: free ones for tests (and who chooses them), and a clear error when a fixed one is taken. */
 final class Ports {
 
     private Ports() {
@@ -18,6 +18,28 @@ final class Ports {
      */
     static int[] free(int count) {
         return FreePorts.choose(count);
+    }
+
+    /**
+     * Chooses the port a component of the stack starts on: the free port offered, unless a test hands out one it
+     * holds, to prove that the stack gets past a port taken between the choice and the bind.
+     */
+    @FunctionalInterface
+    interface Chooser {
+
+        Chooser FREE = (component, free) -> free;
+
+        /**
+         * @param component "postgres", "kafka", "controller", "connect", "metrics", "generator", "change-exporter",
+         *                  "postgres-exporter", "prometheus" or "grafana"
+         * @param free a port that was free a moment ago
+         */
+        int choose(String component, int free);
+    }
+
+    /** A fresh port for {@code component} after the one chosen before was taken. */
+    static int fresh(Chooser chooser, String component) {
+        return chooser.choose(component, FreePorts.choose());
     }
 
     /** Fails, naming the port and the setting it comes from, if something already listens there. */

@@ -71,6 +71,11 @@ public final class ServiceProcess {
         }
     }
 
+    /** Whether it exited because its port was taken. */
+    boolean exitedOnTakenPort() {
+        return process.exitedOnTakenPort();
+    }
+
     /** SIGTERM (SIGKILL after 30 s); waits until it has exited. */
     public synchronized void stop() {
         process.stop(STOP_GRACE);

@@ -4,9 +4,11 @@ import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -44,22 +46,30 @@ final class StackConfiguration {
     final RepoFiles repo;
     final DotEnv env;
     final StackPorts ports;
+    /** The components whose port this stack chose (not fixed by the builder or .env): moved after a bind failure. */
+    private final Set<String> chosenPorts;
+    private final Ports.Chooser portChooser;
     final ComposeFile compose;
     final ConnectImageEntrypoint.Result connectImage;
-    final ConnectorConfig connector;
+    /** The connector with the database address; moves with PostgreSQL ({@link #postgresMovedTo}). */
+    ConnectorConfig connector;
     final Path jmxExporterDir;
     final Path jmxExporterConfig;
     final boolean loadInventory;
     final boolean registerConnector;
-    final Optional<Monitoring> monitoring;
+    /** The monitoring settings; postgres_exporter's database address moves with PostgreSQL too. */
+    Optional<Monitoring> monitoring;
 
-    private StackConfiguration(RepoFiles repo, DotEnv env, StackPorts ports, ComposeFile compose,
+    private StackConfiguration(RepoFiles repo, DotEnv env, StackPorts ports, Set<String> chosenPorts,
+                               Ports.Chooser portChooser, ComposeFile compose,
                                ConnectImageEntrypoint.Result connectImage, ConnectorConfig connector,
                                Path jmxExporterDir, Path jmxExporterConfig, boolean loadInventory,
                                boolean registerConnector, Optional<Monitoring> monitoring) {
         this.repo = repo;
         this.env = env;
         this.ports = ports;
+        this.chosenPorts = Set.copyOf(chosenPorts);
+        this.portChooser = portChooser;
         this.compose = compose;
         this.connectImage = connectImage;
         this.connector = connector;
@@ -84,13 +94,35 @@ final class StackConfiguration {
         Path exporterDir = repo.root().resolve(JMX_EXPORTER_DIR);
         Path agentConfig = options.jmxExporterConfig() != null
                 ? options.jmxExporterConfig() : exporterDir.resolve("config.yml");
-        StackPorts ports = ports(options);
+        Set<String> chosen = new HashSet<>();
+        StackPorts ports = ports(options, chosen);
         ConnectorConfig connector = ConnectorConfig.read(repo.file(CONNECTOR_FILE))
                 .withDatabase("127.0.0.1", ports.postgres());
         Optional<Monitoring> monitoring = programs.map(p -> monitoring(p, built.orElseThrow(), repo, env, compose,
                 ports, options));
-        return new StackConfiguration(repo, env, ports, compose, image, connector, exporterDir, agentConfig,
-                options.loadInventory(), options.registerConnector(), monitoring);
+        return new StackConfiguration(repo, env, ports, chosen, options.portChooser(), compose, image, connector,
+                exporterDir, agentConfig, options.loadInventory(), options.registerConnector(), monitoring);
+    }
+
+    /** Whether this stack chose {@code component}'s port, and so may start it again on a fresh one. */
+    boolean chosePort(String component) {
+        return chosenPorts.contains(component);
+    }
+
+    /** A fresh port for a component whose chosen port was taken before it could bind it. */
+    int freshPort(String component) {
+        return Ports.fresh(portChooser, component);
+    }
+
+    /**
+     * PostgreSQL had to move from its chosen port to {@code port}: the connector and postgres_exporter follow it.
+     * Called on the starting thread before either is used.
+     */
+    void postgresMovedTo(int port) {
+        connector = connector.withDatabase("127.0.0.1", port);
+        monitoring = monitoring.map(m -> new Monitoring(m.generatorJar(), m.generatorWorkload(), m.changeExporterJar(),
+                m.postgresExporter(), postgresExporterEnvironment(repo, compose, port), m.prometheus(),
+                m.prometheusYml(), m.grafana(), m.grafanaDir(), m.grafanaEnvironment()));
     }
 
     /** The jars of the repository's own programs, made by the build. */
@@ -197,43 +229,48 @@ final class StackConfiguration {
         return grafana;
     }
 
-    private static StackPorts ports(LocalStack.Options options) {
+    private static StackPorts ports(LocalStack.Options options, Set<String> chosen) {
         int[] free = Ports.free(10);
         Map<String, String> names = new LinkedHashMap<>(options.portSettings());
         boolean monitoring = options.monitoring();
         // composePorts(): the monitoring ports from .env too, read only when monitoring is on.
         DotEnv compose = monitoring ? options.composeEnv() : null;
+        PortChoice choice = new PortChoice(options.portChooser(), names, chosen);
         return new StackPorts(
-                choose(options.postgresPort(), free[0], "postgres", names),
-                choose(options.kafkaPort(), free[1], "kafka", names),
-                free[2],
-                choose(options.connectPort(), free[3], "connect", names),
-                choose(options.metricsPort(), free[4], "metrics", names),
-                monitoring ? choose(compose, "GENERATOR_METRICS_PORT", options.generatorMetricsPort(), free[5],
-                        "generator", names) : 0,
-                monitoring ? choose(compose, "CHANGE_EXPORTER_PORT", options.changeExporterPort(), free[6],
-                        "change-exporter", names) : 0,
-                monitoring ? choose(compose, "POSTGRES_EXPORTER_PORT", options.postgresExporterPort(), free[7],
-                        "postgres-exporter", names) : 0,
-                monitoring ? choose(compose, "PROMETHEUS_PORT", options.prometheusPort(), free[8], "prometheus",
-                        names) : 0,
-                monitoring ? choose(compose, "GRAFANA_PORT", options.grafanaPort(), free[9], "grafana", names) : 0);
+                choice.port(options.postgresPort(), free[0], "postgres"),
+                choice.port(options.kafkaPort(), free[1], "kafka"),
+                choice.port(0, free[2], "controller"),
+                choice.port(options.connectPort(), free[3], "connect"),
+                choice.port(options.metricsPort(), free[4], "metrics"),
+                monitoring ? choice.port(compose, "GENERATOR_METRICS_PORT", options.generatorMetricsPort(), free[5],
+                        "generator") : 0,
+                monitoring ? choice.port(compose, "CHANGE_EXPORTER_PORT", options.changeExporterPort(), free[6],
+                        "change-exporter") : 0,
+                monitoring ? choice.port(compose, "POSTGRES_EXPORTER_PORT", options.postgresExporterPort(), free[7],
+                        "postgres-exporter") : 0,
+                monitoring ? choice.port(compose, "PROMETHEUS_PORT", options.prometheusPort(), free[8], "prometheus")
+                        : 0,
+                monitoring ? choice.port(compose, "GRAFANA_PORT", options.grafanaPort(), free[9], "grafana") : 0);
     }
 
-    private static int choose(DotEnv compose, String key, int requested, int free, String component,
-                              Map<String, String> settings) {
-        if (compose == null) {
-            return choose(requested, free, component, settings);
-        }
-        settings.put(component, key + " in .env");
-        return choose(LocalStack.envPort(compose, key), free, component, settings);
-    }
+    /** Each component's port: the requested one (checked free) or a chosen one (recorded in {@code chosen}). */
+    private record PortChoice(Ports.Chooser chooser, Map<String, String> settings, Set<String> chosen) {
 
-    private static int choose(int requested, int free, String component, Map<String, String> settings) {
-        if (requested == 0) {
-            return free;
+        int port(DotEnv compose, String key, int requested, int free, String component) {
+            if (compose == null) {
+                return port(requested, free, component);
+            }
+            settings.put(component, key + " in .env");
+            return port(LocalStack.envPort(compose, key), free, component);
         }
-        Ports.requireFree(requested, settings.getOrDefault(component, component + " port"));
-        return requested;
+
+        int port(int requested, int free, String component) {
+            if (requested == 0) {
+                chosen.add(component);
+                return chooser.choose(component, free);
+            }
+            Ports.requireFree(requested, settings.getOrDefault(component, component + " port"));
+            return requested;
+        }
     }
 }

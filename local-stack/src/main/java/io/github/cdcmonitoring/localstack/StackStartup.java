@@ -4,6 +4,7 @@ import io.github.cdcmonitoring.postgres.RepoPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,13 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.IntSupplier;
 
 /**
  * The order the local stack starts in, and the ready line of each component. PostgreSQL starts beside the broker and
  * Connect boots while the broker starts (neither needs the other yet); the connector is registered once all three
  * serve; the monitoring processes start after the connector is RUNNING, all four at once, and are awaited one by one.
  * Each component is stored in the {@link LocalStack} as soon as it is launched, so that a failure part-way stops
- * exactly what had started.
+ * exactly what had started. A component whose chosen port was taken before it could bind it starts again on a fresh
+ * one ({@link PortRetry}); Connect follows the broker, Prometheus its targets, the connector PostgreSQL.
  */
 final class StackStartup {
 
@@ -40,13 +46,13 @@ final class StackStartup {
                 config.jmxExporterDir.resolve("target/connect-plugins"),
                 config.jmxExporterDir.resolve("target/jmx_prometheus_javaagent.jar"), config.jmxExporterConfig,
                 stack.dir("connect"), log4j));
-        stack.registration = new ConnectorRegistration(config.jmxExporterDir.resolve("register-connector.sh"),
-                config.compose.serviceEnvironment("connector-init"), stack.connect.restUrl(), stack.dir("connectors"),
-                REGISTER_WAIT);
 
         boolean inventory = config.loadInventory;
+        IntSupplier postgresPorts = config.chosePort("postgres") ? chosenThenFresh(ports.postgres()) : null;
         stack.postgresStart = CompletableFuture.supplyAsync(() -> {
-            RepoPostgres started = RepoPostgres.start(ports.postgres(), inventory);
+            // A port this stack chose: RepoPostgres starts again on a fresh one if it was taken before the bind.
+            RepoPostgres started = postgresPorts == null ? RepoPostgres.start(ports.postgres(), inventory)
+                    : RepoPostgres.start(0, inventory, postgresPorts);
             stack.ready("postgres", "PostgreSQL ready on 127.0.0.1:" + started.port() + ", database "
                     + started.database() + (inventory ? " with the inventory dataset" : ""));
             return started;
@@ -57,12 +63,33 @@ final class StackStartup {
         });
         stack.kafka = KafkaBroker.launch(stack.dir("kafka"), ports.kafka(), ports.controller(), log4j);
         stack.connect.launch();
-        stack.kafka.awaitReady();
+        stack.kafka = PortRetry.awaitReady("Kafka broker", stack.kafka, KafkaBroker::awaitReady,
+                KafkaBroker::exitedOnTakenPort,
+                broker -> stack.kafka = broker.relaunchOn(moved("kafka", broker.port()),
+                        moved("controller", broker.controllerPort())),
+                broker -> "127.0.0.1:" + broker.port() + " (controller " + broker.controllerPort() + ")", stack::note);
         stack.ready("kafka", "Kafka broker ready on " + stack.kafka.bootstrapServers());
-        stack.connect.awaitReady();
+        if (!stack.connect.bootstrapServers().equals(stack.kafka.bootstrapServers())) {
+            // The broker moved while Connect was booting: Connect would wait for the old address forever.
+            stack.connect = stack.connect.relaunchOn(stack.kafka.bootstrapServers(), stack.connect.restPort(),
+                    stack.connect.metricsPort());
+        }
+        boolean connectPortsChosen = config.chosePort("connect") || config.chosePort("metrics");
+        stack.connect = PortRetry.awaitReady("Kafka Connect", stack.connect, ConnectWorker::awaitReady,
+                ConnectWorker::exitedOnTakenPort, connectPortsChosen
+                        ? worker -> stack.connect = worker.relaunchOn(stack.kafka.bootstrapServers(),
+                                moved("connect", worker.restPort()), moved("metrics", worker.metricsPort()))
+                        : null,
+                worker -> "REST port " + worker.restPort() + ", metrics port " + worker.metricsPort(), stack::note);
         stack.ready("connect", "Kafka Connect ready at " + stack.connect.restUrl() + ", metrics at "
                 + stack.connect.metricsUrl());
+        stack.registration = new ConnectorRegistration(config.jmxExporterDir.resolve("register-connector.sh"),
+                config.compose.serviceEnvironment("connector-init"), stack.connect.restUrl(), stack.dir("connectors"),
+                REGISTER_WAIT);
         stack.postgres = awaitPostgres();
+        if (stack.postgres.port() != ports.postgres()) {
+            config.postgresMovedTo(stack.postgres.port());
+        }
         if (config.registerConnector) {
             ConnectorRegistration.Result result = stack.registerConnector();
             if (!result.succeeded()) {
@@ -73,6 +100,38 @@ final class StackStartup {
         config.monitoring.ifPresent(this::startMonitoring);
     }
 
+    /** The port chosen at configuration first, then a fresh one for each retry. */
+    private IntSupplier chosenThenFresh(int chosen) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        return () -> first.getAndSet(false) ? chosen : config.freshPort("postgres");
+    }
+
+    /** After a bind failure: a fresh port for a component whose port this stack chose, else the same one. */
+    private int moved(String component, int current) {
+        return config.chosePort(component) ? config.freshPort(component) : current;
+    }
+
+    /**
+     * Waits for a launched monitoring process; if it exited on a taken port that this stack chose, launches it again
+     * through {@code onPort} with a fresh one.
+     */
+    private ServiceProcess awaitService(ServiceProcess launched, String component,
+                                        IntFunction<ServiceProcess> onPort, Consumer<ServiceProcess> store) {
+        ServiceProcess ready = PortRetry.awaitReady(launched.name(), launched, ServiceProcess::awaitReady,
+                ServiceProcess::exitedOnTakenPort, config.chosePort(component) ? process -> {
+                    ServiceProcess fresh = onPort.apply(config.freshPort(component));
+                    store.accept(fresh);
+                    fresh.launch();
+                    return fresh;
+                } : null, ServiceProcess::url, stack::note);
+        store.accept(ready);
+        return ready;
+    }
+
+    private static int port(ServiceProcess process) {
+        return URI.create(process.url()).getPort();
+    }
+
     private void startMonitoring(StackConfiguration.Monitoring settings) {
         StackConfiguration.StackPorts ports = config.ports;
         RepoPostgres pg = stack.postgres;
@@ -80,46 +139,62 @@ final class StackStartup {
                 pg.superuserPassword());
         Path forkMain = stack.dir("fork-main");
 
-        stack.generator = MonitoringServices.generator(settings, db, ports.generatorMetrics(),
+        IntFunction<ServiceProcess> generator = port -> MonitoringServices.generator(settings, db, port,
                 stack.dir("data-generator"), forkMain);
         String topicPattern = new TopicNames(stack.topicPrefix()).allTablesPattern();
-        stack.changeExporter = MonitoringServices.changeExporter(settings, stack.bootstrapServers(), topicPattern,
-                ports.changeExporter(),
-                stack.dir("change-exporter"), forkMain);
-        stack.postgresExporter = MonitoringServices.postgresExporter(settings, ports.postgresExporter(),
+        IntFunction<ServiceProcess> changeExporter = port -> MonitoringServices.changeExporter(settings,
+                stack.bootstrapServers(), topicPattern, port, stack.dir("change-exporter"), forkMain);
+        IntFunction<ServiceProcess> postgresExporter = port -> MonitoringServices.postgresExporter(settings, port,
                 stack.dir("postgres-exporter"));
         // Job names of debezium-prometheus/prometheus.yml (fixed by the compose stack) -> local ports.
         Map<String, Integer> jobs = new LinkedHashMap<>();
-        jobs.put("connect", ports.connectMetrics());
+        jobs.put("connect", stack.connect.metricsPort());
         jobs.put("data-generator", ports.generatorMetrics());
         jobs.put("change-exporter", ports.changeExporter());
         jobs.put("postgres-exporter", ports.postgresExporter());
         jobs.put("prometheus", ports.prometheus());
-        stack.prometheus = MonitoringServices.prometheus(settings, jobs, ports.prometheus(), stack.dir("prometheus"));
-
+        IntFunction<ServiceProcess> prometheus = port -> {
+            jobs.put("prometheus", port);
+            return MonitoringServices.prometheus(settings, jobs, port, stack.dir("prometheus"));
+        };
+        stack.generator = generator.apply(ports.generatorMetrics());
+        stack.changeExporter = changeExporter.apply(ports.changeExporter());
+        stack.postgresExporter = postgresExporter.apply(ports.postgresExporter());
+        stack.prometheus = prometheus.apply(ports.prometheus());
         for (ServiceProcess process : List.of(stack.generator, stack.changeExporter, stack.postgresExporter,
                 stack.prometheus)) {
             process.launch();
         }
         Map<String, String> workload = settings.generatorWorkload();
-        stack.generator.awaitReady();
+        awaitService(stack.generator, "generator", generator, p -> stack.generator = p);
         stack.ready("data-generator", "data generator writing " + workload.get("GENERATOR_RATE") + " operations/s as "
                 + workload.get("PGUSER") + " on "
                 + workload.get("GENERATOR_THREADS") + " connections, metrics at " + stack.generator.url());
-        stack.changeExporter.awaitReady();
+        awaitService(stack.changeExporter, "change-exporter", changeExporter, p -> stack.changeExporter = p);
         stack.ready("change-exporter", "change exporter consuming the topics matching " + topicPattern
                 + ", metrics at " + stack.changeExporter.url());
-        stack.postgresExporter.awaitReady();
+        awaitService(stack.postgresExporter, "postgres-exporter", postgresExporter, p -> stack.postgresExporter = p);
         stack.ready("postgres-exporter", "postgres_exporter logged in as " + MonitoringServices.role(settings)
                 + ", metrics at " + stack.postgresExporter.url());
-        stack.prometheus.awaitReady();
+        Map<String, Integer> targets = Map.of("data-generator", port(stack.generator),
+                "change-exporter", port(stack.changeExporter), "postgres-exporter", port(stack.postgresExporter));
+        if (!jobs.entrySet().containsAll(targets.entrySet())) {
+            // A target moved after a bind failure: Prometheus must scrape where it is now.
+            jobs.putAll(targets);
+            stack.prometheus.stop();
+            stack.prometheus = prometheus.apply(port(stack.prometheus));
+            stack.prometheus.launch();
+        }
+        awaitService(stack.prometheus, "prometheus", prometheus, p -> stack.prometheus = p);
         stack.ready("prometheus", "Prometheus ready at " + stack.prometheus.url() + " with the rules of "
                 + config.repo.root().relativize(settings.prometheusYml().getParent()) + "/");
 
         if (settings.grafana().isPresent()) {
-            stack.grafana = GrafanaProvisioning.grafana(settings, settings.grafana().get(), stack.prometheus.url(),
-                    ports.grafana(), stack.dir("grafana"));
-            stack.grafana.start();
+            IntFunction<ServiceProcess> grafana = port -> GrafanaProvisioning.grafana(settings,
+                    settings.grafana().get(), stack.prometheus.url(), port, stack.dir("grafana"));
+            stack.grafana = grafana.apply(ports.grafana());
+            stack.grafana.launch();
+            awaitService(stack.grafana, "grafana", grafana, p -> stack.grafana = p);
             stack.ready("grafana", "Grafana ready at " + stack.grafana.url());
         } else {
             // The compose stack publishes Grafana on GRAFANA_PORT of BIND_ADDRESS.

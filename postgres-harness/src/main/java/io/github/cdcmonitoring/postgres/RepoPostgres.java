@@ -103,8 +103,11 @@ public final class RepoPostgres implements AutoCloseable {
         return start(port, loadInventory, FreePorts::choose);
     }
 
-    /** As {@link #start(int, boolean)}, drawing free ports from {@code freePorts} (a test hands out a taken one). */
-    static RepoPostgres start(int port, boolean loadInventory, IntSupplier freePorts) {
+    /**
+     * As {@link #start(int, boolean)}; with port 0 the ports are drawn from {@code freePorts}: the first to start on,
+     * a fresh one after each bind failure (local-stack offers the port it chose first; a test hands out a taken one).
+     */
+    public static RepoPostgres start(int port, boolean loadInventory, IntSupplier freePorts) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 (a free one) or between 1 and 65535, got " + port);
         }

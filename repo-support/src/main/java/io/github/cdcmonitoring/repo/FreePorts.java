@@ -17,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * every outgoing connection's local port. Between choosing such a port and the server binding it seconds later, a
  * client (Kafka's, JDBC's) can be given it as its local port and the server fails with "Address already in use". Ports
  * below the range are never handed out that way, so only another listener picking the very same random port can take
- * it; callers that can retry with a fresh port on a bind failure still should (postgres-harness's {@code RepoPostgres} does).
+ * it; callers retry with a fresh port on a bind failure all the same (postgres-harness's {@code RepoPostgres},
+ * local-stack's {@code PortRetry}).
  */
 public final class FreePorts {
 
