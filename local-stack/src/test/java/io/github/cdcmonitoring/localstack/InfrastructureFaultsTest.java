@@ -227,8 +227,10 @@ class InfrastructureFaultsTest {
             long lost = drained.lost();
             System.out.println(name + ": generator " + counts + ", " + generatorErrors + " errors seen");
             System.out.println(name + ": connector/task states " + states);
-            System.out.println(name + ": Connect log " + connectLog.warnings(6));
-            System.out.println(name + ": PostgreSQL log " + postgresLog.warnings(4));
+            System.out.println(name + ": Connect log ERROR " + connectLog.lines("ERROR", 4) + " WARN "
+                    + connectLog.lines("WARN", 6));
+            System.out.println(name + ": PostgreSQL log "
+                    + postgresLog.lines("(FATAL|PANIC|WARNING)|automatic recovery", 5));
             String line = String.format(Locale.ROOT, "RELIABILITY | %s | %s true; states %s | down %.1f s | "
                             + "first change %.1f s after the fault, %.1f s after it was undone | lost %d | "
                             + "duplicates %d of %d changes",
