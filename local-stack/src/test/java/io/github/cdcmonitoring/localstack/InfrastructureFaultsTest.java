@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.github.cdcmonitoring.generator.CommittedCounts;
 import io.github.cdcmonitoring.generator.DataGenerator;
 import io.github.cdcmonitoring.testsupport.Background;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +46,8 @@ class InfrastructureFaultsTest {
     private static final Duration RECOVERY_WAIT = Duration.ofMinutes(2);
     /** Operations the generator commits before a fault and after recovery: steady load on both sides. */
     private static final int STEADY_OPERATIONS = 300;
+    /** Rows added before the re-snapshot probes register. */
+    private static final int SNAPSHOT_ROWS = 3000;
 
     private LocalStack stack;
     private LiveAlerts alerts;
@@ -77,6 +81,12 @@ class InfrastructureFaultsTest {
     @Test
     @Order(1)
     void kafkaBrokerKilledAndStartedOnItsLogDirectory() throws Exception {
+        // Rows for the probes' snapshots to copy (the finding's table held thousands); captured as creates here.
+        try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO users (name, email) SELECT 'probe ' || i, 'probe' || i || '@example.com' "
+                    + "FROM generate_series(1, " + SNAPSHOT_ROWS + ") i");
+        }
+        reconciliation.expect("users", "c", SNAPSHOT_ROWS);
         try (SnapshotProbe waited = new SnapshotProbe(stack, "probe-waited");
              SnapshotProbe unwaited = new SnapshotProbe(stack, "probe-unwaited")) {
             ConnectorRegistration.Result registration = waited.registerThroughScript();
@@ -217,8 +227,10 @@ class InfrastructureFaultsTest {
             long lost = drained.lost();
             System.out.println(name + ": generator " + counts + ", " + generatorErrors + " errors seen");
             System.out.println(name + ": connector/task states " + states);
-            System.out.println(name + ": Connect log " + connectLog.warnings(6));
-            System.out.println(name + ": PostgreSQL log " + postgresLog.warnings(4));
+            System.out.println(name + ": Connect log ERROR " + connectLog.lines("ERROR", 4) + " WARN "
+                    + connectLog.lines("WARN", 6));
+            System.out.println(name + ": PostgreSQL log "
+                    + postgresLog.lines("(FATAL|PANIC|WARNING)|automatic recovery", 5));
             String line = String.format(Locale.ROOT, "RELIABILITY | %s | %s true; states %s | down %.1f s | "
                             + "first change %.1f s after the fault, %.1f s after it was undone | lost %d | "
                             + "duplicates %d of %d changes",

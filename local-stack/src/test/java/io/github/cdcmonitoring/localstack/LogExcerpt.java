@@ -6,13 +6,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
-/** The WARN and ERROR lines a process wrote to its log since a mark: what an operator reading the log sees. */
+/**
+ * The ERROR and WARN lines a process wrote to its log since a mark: what an operator reading the log sees. Lines that
+ * differ only in their timestamp, client id or correlation id count once.
+ */
 final class LogExcerpt {
 
-    private static final Pattern WARN_OR_ERROR = Pattern.compile("\\b(WARN|WARNING|ERROR|FATAL|PANIC)\\b");
+    private static final Pattern TIMESTAMP = Pattern.compile("^\\[?[0-9-]+ [0-9:.,]+\\]?( GMT)?( \\[\\d+\\])? *");
+    private static final Pattern VARYING = Pattern.compile("clientId=[^,\\]]+|correlation id \\d+|\\d{2,}");
+    private static final int LINE_LIMIT = 200;
 
     private final Path log;
     private final long mark;
@@ -31,14 +38,25 @@ final class LogExcerpt {
         }
     }
 
-    /** Up to {@code limit} WARN/ERROR lines written since the mark, each cut to 220 characters. */
-    List<String> warnings(int limit) {
+    /** Up to {@code limit} distinct lines at {@code level} (ERROR, WARN, FATAL, ...) since the mark, timestamps cut. */
+    List<String> lines(String level, int limit) {
+        Pattern levelWord = Pattern.compile("\\b" + level + "\\b");
+        Map<String, String> distinct = new LinkedHashMap<>();
+        for (String line : sinceMark()) {
+            String text = TIMESTAMP.matcher(line).replaceFirst("");
+            if (levelWord.matcher(text).find() && distinct.size() < limit) {
+                distinct.putIfAbsent(VARYING.matcher(text).replaceAll("#"),
+                        text.length() > LINE_LIMIT ? text.substring(0, LINE_LIMIT) + "..." : text);
+            }
+        }
+        return List.copyOf(distinct.values());
+    }
+
+    private List<String> sinceMark() {
         try {
             byte[] bytes = Files.readAllBytes(log);
-            String text = new String(bytes, (int) Math.min(mark, bytes.length), (int) Math.max(0, bytes.length - mark),
-                    StandardCharsets.UTF_8);
-            return Arrays.stream(text.split("\n")).filter(l -> WARN_OR_ERROR.matcher(l).find())
-                    .map(l -> l.length() > 220 ? l.substring(0, 220) + "..." : l).limit(limit).toList();
+            int from = (int) Math.min(mark, bytes.length);
+            return Arrays.asList(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).split("\n"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
