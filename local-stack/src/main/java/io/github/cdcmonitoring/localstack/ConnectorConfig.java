@@ -67,6 +67,23 @@ public final class ConnectorConfig {
         return new ConnectorConfig(copy);
     }
 
+    /** The same connector with only the settings {@code keep} accepts (the benchmark's defaults configuration). */
+    public ConnectorConfig retaining(java.util.function.Predicate<String> keep) {
+        ObjectNode copy = document.deepCopy();
+        ((ObjectNode) copy.get("config")).retain(fieldNames(keep));
+        return new ConnectorConfig(copy);
+    }
+
+    private java.util.List<String> fieldNames(java.util.function.Predicate<String> keep) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        document.get("config").fieldNames().forEachRemaining(name -> {
+            if (keep.test(name)) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
     public ConnectorConfig withName(String name) {
         ObjectNode copy = document.deepCopy();
         copy.put("name", name);
