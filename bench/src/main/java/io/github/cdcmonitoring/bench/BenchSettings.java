@@ -17,6 +17,6 @@ record BenchSettings(boolean quick, int drainEvents, int drainLimitSeconds, int 
     }
 
     static BenchSettings quickRun() {
-        return new BenchSettings(true, 2_000, 60, 3, 2, 1, 250, List.of(1000.0, 5000.0), List.of(100), 1, 1, 1);
+        return new BenchSettings(true, 2_000, 60, 2, 1, 0, 250, List.of(1000.0, 5000.0), List.of(100), 1, 1, 1);
     }
 }

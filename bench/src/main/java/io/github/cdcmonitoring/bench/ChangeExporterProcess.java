@@ -21,7 +21,7 @@ final class ChangeExporterProcess implements AutoCloseable {
     private static final Pattern METRICS_AT = Pattern.compile("metrics at http://localhost:(\\d+)/metrics");
     private static final Pattern BUCKET = Pattern.compile(
             "^cdc_end_to_end_latency_seconds_bucket\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
-    private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
+    private static final Pattern LE = Pattern.compile("(?:^|,)le=\"([^\"]+)\""); // not the end of "table="
     private static final Pattern LAG = Pattern.compile("^cdc_consumer_lag_records\\{[^}]*\\} (\\S+)$",
             Pattern.MULTILINE);
     private static final Pattern EVENTS = Pattern.compile("^cdc_change_events_total\\{[^}]*\\} (\\S+)$",
