@@ -8,6 +8,7 @@ import io.github.cdcmonitoring.repo.TempDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -92,27 +93,46 @@ public final class BenchmarkMain {
             log("write ceiling: " + ceiling);
             ConfigurationRun runner = new ConfigurationRun(settings, root, workDir, BenchmarkMain::log);
             List<Results.Configuration> configurations = new ArrayList<>();
+            List<String> failures = new ArrayList<>();
             Map<String, UnaryOperator<ConnectorConfig>> variants = new LinkedHashMap<>();
             variants.put("shipped", UnaryOperator.identity());
             variants.put("defaults", ConnectorVariants::defaults);
+            Path json = write(options, root, settings, ceiling, configurations, List.copyOf(variants.keySet()),
+                    started);
             for (Map.Entry<String, UnaryOperator<ConnectorConfig>> variant : variants.entrySet()) {
                 String kind = configurations.isEmpty() ? "cold (first start after the build)" : "warm";
-                configurations.add(runner.run(variant.getKey(), variant.getValue(), kind));
+                try {
+                    configurations.add(runner.run(variant.getKey(), variant.getValue(), kind));
+                } catch (RuntimeException | SQLException e) {
+                    // One configuration failing must not lose the other's figures; the report names the failure.
+                    failures.add(variant.getKey() + " (failed: " + e.getMessage().lines().findFirst().orElse("") + ")");
+                    log("configuration " + variant.getKey() + " failed: " + e);
+                }
+                // After each configuration, so that a run cut short still leaves what it measured.
+                List<String> missing = new ArrayList<>(failures);
+                variants.keySet().stream().filter(name -> configurations.stream().noneMatch(c -> c.name().equals(name))
+                        && failures.stream().noneMatch(f -> f.startsWith(name + " "))).forEach(missing::add);
+                json = write(options, root, settings, ceiling, configurations, missing, started);
             }
-            Results results = new Results(DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC)
-                    .toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)),
-                    options.quick() ? "quick" : "full", machine(), versions(root), settings, ceiling, configurations,
-                    (System.nanoTime() - started) / 1e9);
-            Path json = options.out().resolve("results.json");
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
-            List<Path> plots = Charts.write(results, options.out());
-            MarkdownReport.rewrite(options.markdown(), results, plots);
-            log("BENCH | " + summary(results));
-            log("wrote " + json + ", " + plots.size() + " plots and the results section of " + options.markdown());
             return json;
         } finally {
             TempDirectory.deleteRecursively(workDir);
         }
+    }
+
+    private static Path write(Options options, Path root, BenchSettings settings, List<Results.CeilingRow> ceiling,
+                              List<Results.Configuration> configurations, List<String> notMeasured, long started)
+            throws IOException {
+        Results results = new Results(DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(
+                java.time.temporal.ChronoUnit.SECONDS)), options.quick() ? "quick" : "full", machine(), versions(root),
+                settings, ceiling, List.copyOf(configurations), notMeasured, (System.nanoTime() - started) / 1e9);
+        Path json = options.out().resolve("results.json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
+        List<Path> plots = configurations.isEmpty() ? List.of() : Charts.write(results, options.out());
+        MarkdownReport.rewrite(options.markdown(), results, plots);
+        log("BENCH | " + summary(results));
+        log("wrote " + json + ", " + plots.size() + " plots and the results section of " + options.markdown());
+        return json;
     }
 
     private static String summary(Results results) {

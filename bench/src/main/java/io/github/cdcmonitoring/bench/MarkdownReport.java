@@ -65,6 +65,15 @@ final class MarkdownReport {
             line("- **" + c.name() + "** connector: `" + join(c.connectorSettings()) + "`");
         }
         line("");
+        if (!r.configurationsNotMeasured().isEmpty()) {
+            line("**Not measured in this run:** " + String.join("; ", r.configurationsNotMeasured())
+                    + ". Its figures are missing from every table below.");
+            line("");
+        }
+        if (r.configurations().isEmpty()) {
+            ceiling();
+            return out.toString();
+        }
         goals();
         ceiling();
         drain();
@@ -108,7 +117,7 @@ final class MarkdownReport {
         }
         double worst = r.writeCeiling().stream().mapToDouble(Results.CeilingRow::ratio).min().orElse(Double.NaN);
         line("| generator ÷ pgbench ≥ 0.8 at 1, 4, 8 connections | lowest " + fmt(worst, 2) + " |"
-                + " |".repeat(r.configurations().size() - 1) + " " + (worst >= Anchors.CEILING_RATIO_GOAL ? "met"
+                + " |".repeat(Math.max(0, r.configurations().size() - 1)) + " " + (worst >= Anchors.CEILING_RATIO_GOAL ? "met"
                 : "**missed**") + " |");
         line("");
         line("The start-time goal is for a warm start; the first configuration's stack is the first start after the "
