@@ -19,4 +19,14 @@ record BenchSettings(boolean quick, int drainEvents, int drainLimitSeconds, int 
     static BenchSettings quickRun() {
         return new BenchSettings(true, 2_000, 60, 2, 1, 0, 250, List.of(1000.0, 5000.0), List.of(100), 1, 1, 1);
     }
+
+    /** The sizes in words, for the report. */
+    String describe() {
+        return String.format(java.util.Locale.ROOT, "backlog of %,d changes (drain limit %d s); live window %d s; "
+                + "latency windows %d s at %s changes/s and at %s %% of the live maximum, each after %d s of "
+                + "warm-up; samples every %d ms; write ceiling slices of %d s, %d round(s), %d s generator warm-up",
+                drainEvents, drainLimitSeconds, liveWindowSeconds, latencyWindowSeconds, fixedRates.stream()
+                        .map(r -> String.format(java.util.Locale.ROOT, "%,.0f", r)).toList(), percentOfLiveMax,
+                warmupSeconds, sampleMillis, ceilingSliceSeconds, ceilingRounds, ceilingWarmupSeconds);
+    }
 }

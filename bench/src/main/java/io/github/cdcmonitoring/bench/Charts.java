@@ -10,7 +10,8 @@ import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -32,7 +33,8 @@ final class Charts {
         files.add(save(latencyVsRate(results), dir.resolve("latency-vs-rate.png")));
         files.add(save(liveCapture(results), dir.resolve("live-capture.png")));
         files.add(save(drain(results), dir.resolve("drain.png")));
-        files.add(save(anchors(results), dir.resolve("anchors.png")));
+        files.add(save(drainAnchors(results), dir.resolve("anchors-drain.png")));
+        files.add(save(latencyAnchors(results), dir.resolve("anchors-latency.png")));
         return files;
     }
 
@@ -55,8 +57,9 @@ final class Charts {
                 "changes written per second", "latency, ms (log scale)", data, PlotOrientation.VERTICAL, true, false,
                 false);
         XYPlot plot = chart.getXYPlot();
-        LogAxis axis = new LogAxis("latency, ms (log scale)");
-        axis.setSmallestValue(1);
+        LogarithmicAxis axis = new LogarithmicAxis("latency, ms (log scale)");
+        axis.setStrictValuesFlag(false);
+        axis.setExpTickLabelsFlag(false);
         plot.setRangeAxis(axis);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         plot.setRenderer(renderer);
@@ -101,17 +104,40 @@ final class Charts {
                 false));
     }
 
-    /** This run's drain rates beside the published ones of the issue (the published ones are quoted, not measured). */
-    private static JFreeChart anchors(Results results) {
+    /** This run's drain rates beside the published ones of the issue (quoted, not measured here). */
+    private static JFreeChart drainAnchors(Results results) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
         for (Results.Configuration c : results.configurations()) {
-            data.addValue(c.drain().eventsPerSecond(), "this run (2 cores)", c.name());
+            data.addValue(c.drain().eventsPerSecond(), "events/s", "this run: " + c.name());
         }
         for (Anchors.Anchor anchor : Anchors.DRAIN) {
-            data.addValue(anchor.value(), "published", anchor.label());
+            data.addValue(anchor.value(), "events/s", anchor.label());
         }
-        return styled(ChartFactory.createBarChart("Backlog drain, events/s: this run beside published figures",
-                null, "events per second", data, PlotOrientation.HORIZONTAL, true, false, false));
+        return bars("Backlog drain, events/s: this run (2 cores) beside published figures", "events per second",
+                data);
+    }
+
+    /** This run's p99 at 1,000 changes/s beside the published p99 figures of the issue (quoted, not measured). */
+    private static JFreeChart latencyAnchors(Results results) {
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Results.Configuration c : results.configurations()) {
+            c.latency().stream().filter(w -> w.label().equals(MarkdownReport.FIXED_1000)).findFirst()
+                    .ifPresent(w -> data.addValue(w.consumer().p99(), "p99 ms", "this run: " + c.name()
+                            + ", 1,000/s"));
+        }
+        for (Anchors.Anchor anchor : Anchors.P99) {
+            data.addValue(anchor.value(), "p99 ms", anchor.label());
+        }
+        return bars("End-to-end p99 latency, ms: this run beside published figures", "p99, ms", data);
+    }
+
+    private static JFreeChart bars(String title, String valueLabel, DefaultCategoryDataset data) {
+        JFreeChart chart = ChartFactory.createBarChart(title, null, valueLabel, data, PlotOrientation.HORIZONTAL,
+                false, false, false);
+        CategoryAxis axis = chart.getCategoryPlot().getDomainAxis();
+        axis.setMaximumCategoryLabelWidthRatio(0.45f);
+        axis.setMaximumCategoryLabelLines(2);
+        return styled(chart);
     }
 
     private static JFreeChart styled(JFreeChart chart) {

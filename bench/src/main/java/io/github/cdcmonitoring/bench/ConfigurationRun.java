@@ -221,8 +221,7 @@ final class ConfigurationRun {
                 Wait.until("the change exporter to read the backlog", Duration.ofSeconds(300), tick,
                         exporter::caughtUp);
                 for (double[] rate : rates) {
-                    String name = rate[1] < 0 ? String.format("%,.0f/s", rate[0])
-                            : String.format("%.0f %% of live max (%,.0f/s)", rate[1], rate[0]);
+                    String name = rateLabel(rate[0], rate[1]);
                     Window window = window(rate[0], name, exporter, probe);
                     windows.add(window.result);
                     log.accept(label + ": latency at " + name + ": consumer p50/p99 " + window.result.consumer().p50()
@@ -333,6 +332,12 @@ final class ConfigurationRun {
                         + response.status() + ": " + response.body());
             }
         }
+    }
+
+    /** "1,000/s" for a fixed rate, "25 % of live max (1,234/s)" for a share of the live maximum (percent >= 0). */
+    static String rateLabel(double rate, double percent) {
+        return percent < 0 ? String.format(java.util.Locale.ROOT, "%,.0f/s", rate)
+                : String.format(java.util.Locale.ROOT, "%.0f %% of live max (%,.0f/s)", percent, rate);
     }
 
     private Path jar(String module) {

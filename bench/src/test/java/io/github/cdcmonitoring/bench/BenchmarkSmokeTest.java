@@ -51,7 +51,7 @@ class BenchmarkSmokeTest {
             assertThat(c.path("footprint").path("cpuMicrosPerChange").asDouble()).as(name).isPositive();
             assertThat(c.path("peakTotalResidentBytes").asLong()).as(name).isPositive();
         }
-        for (String plot : new String[] {"latency-vs-rate.png", "live-capture.png", "drain.png", "anchors.png"}) {
+        for (String plot : new String[] {"latency-vs-rate.png", "live-capture.png", "drain.png", "anchors-drain.png", "anchors-latency.png"}) {
             BufferedImage image = ImageIO.read(out.resolve(plot).toFile());
             assertThat(image).as(plot).isNotNull();
             assertThat(image.getWidth()).as(plot).isEqualTo(Charts.WIDTH);
@@ -59,6 +59,6 @@ class BenchmarkSmokeTest {
         String text = Files.readString(markdown);
         assertThat(text).contains(MarkdownReport.BEGIN, MarkdownReport.END, "### Goals", "### Backlog drain",
                 "### Live capture", "### End-to-end latency", "### Start to first captured change",
-                "### Footprint", "plots/latency-vs-rate.png", "plots/anchors.png");
+                "### Footprint", "plots/latency-vs-rate.png", "plots/anchors-latency.png");
     }
 }

@@ -31,7 +31,7 @@ class MarkdownReportTest {
                 + "\n\n## After\n").doesNotContain("\nold\n");
         assertThat(text).contains("**Not measured in this run:** defaults (failed: boom)", "| 8 | 14,000 |",
                 "(plots/drain.png)", "### Goals");
-        assertThat(plots).hasSize(4).allMatch(p -> p.toFile().length() > 0);
+        assertThat(plots).hasSize(5).allMatch(p -> p.toFile().length() > 0);
     }
 
     private static Results partialRun() {
