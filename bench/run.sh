@@ -5,7 +5,7 @@
 # own, and rewrites the results section of BENCHMARKS.md, bench/plots/*.png and bench/plots/results.json.
 #
 # Usage (from anywhere in the repository; as root on Debian, like generator-vs-pgbench.sh):
-#   bench/run.sh            the full run, about 15 minutes on 2 cores
+#   bench/run.sh            the full run, about 12 minutes on 2 cores
 #   bench/run.sh --quick    every step with tiny sizes, about 2 minutes (what BenchmarkSmokeTest runs)
 #   bench/run.sh --out DIR --markdown FILE   write elsewhere (paths relative to the repository root)
 # Set BENCH_SKIP_BUILD=1 to run what is already built. Run it on an otherwise idle machine: every figure is CPU-bound.
