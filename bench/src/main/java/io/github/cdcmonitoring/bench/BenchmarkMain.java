@@ -83,6 +83,7 @@ public final class BenchmarkMain {
     public static Path run(Options options) throws Exception {
         System.setProperty("java.awt.headless", "true");
         long started = System.nanoTime();
+        double loadAtStart = loadAverage();
         Path root = RepoFiles.locate().root();
         BenchSettings settings = options.quick() ? BenchSettings.quickRun() : BenchSettings.fullRun();
         Files.createDirectories(options.out());
@@ -98,7 +99,7 @@ public final class BenchmarkMain {
             variants.put("shipped", UnaryOperator.identity());
             variants.put("defaults", ConnectorVariants::defaults);
             Path json = write(options, root, settings, ceiling, configurations, List.copyOf(variants.keySet()),
-                    started);
+                    loadAtStart, started);
             for (Map.Entry<String, UnaryOperator<ConnectorConfig>> variant : variants.entrySet()) {
                 String kind = configurations.isEmpty() ? "cold (first start after the build)" : "warm";
                 try {
@@ -112,7 +113,7 @@ public final class BenchmarkMain {
                 List<String> missing = new ArrayList<>(failures);
                 variants.keySet().stream().filter(name -> configurations.stream().noneMatch(c -> c.name().equals(name))
                         && failures.stream().noneMatch(f -> f.startsWith(name + " "))).forEach(missing::add);
-                json = write(options, root, settings, ceiling, configurations, missing, started);
+                json = write(options, root, settings, ceiling, configurations, missing, loadAtStart, started);
             }
             return json;
         } finally {
@@ -121,11 +122,13 @@ public final class BenchmarkMain {
     }
 
     private static Path write(Options options, Path root, BenchSettings settings, List<Results.CeilingRow> ceiling,
-                              List<Results.Configuration> configurations, List<String> notMeasured, long started)
+                              List<Results.Configuration> configurations, List<String> notMeasured,
+                              double loadAtStart, long started)
             throws IOException {
         Results results = new Results(DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(
                 java.time.temporal.ChronoUnit.SECONDS)), options.quick() ? "quick" : "full", machine(), versions(root),
-                settings, ceiling, List.copyOf(configurations), notMeasured, (System.nanoTime() - started) / 1e9);
+                settings, ceiling, List.copyOf(configurations), notMeasured, loadAtStart, loadAverage(),
+                (System.nanoTime() - started) / 1e9);
         Path json = options.out().resolve("results.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
         List<Path> plots = configurations.isEmpty() ? List.of() : Charts.write(results, options.out());
@@ -143,6 +146,11 @@ public final class BenchmarkMain {
                     .append(", start ").append(MarkdownReport.fmt(c.start().secondsToFirstChange(), 1)).append(" s; ");
         }
         return text.toString();
+    }
+
+    /** The machine's 1-minute load average: other work on a shared machine shows here. */
+    private static double loadAverage() throws IOException {
+        return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
     }
 
     private static Results.Machine machine() throws IOException {

@@ -54,7 +54,11 @@ final class MarkdownReport {
                 + r.mode() + " mode, " + fmt(r.totalSeconds() / 60, 1) + " min) on " + m.cores() + " cores ("
                 + m.cpu() + "), " + fmt(m.memoryBytes() / 1073741824.0, 0) + " GiB, " + m.kernel() + ", Java "
                 + m.java() + ". Versions: " + join(r.versions()) + ". Every table below is written by the benchmark "
-                + "itself; nothing is typed by hand.");
+                + "itself; nothing is typed by hand. The machine is shared: other work (builds, unit tests of other "
+                + "branches) may have been running during the run; the 1-minute load average was "
+                + fmt(r.loadAverageAtStart(), 2) + " before the benchmark started anything (other work only) and "
+                + fmt(r.loadAverageAtEnd(), 2) + " when these tables were written (the benchmark's own load "
+                + "included; 2.00 = both cores busy).");
         if (r.mode().equals("quick")) {
             line("");
             line("**This is a quick (smoke) run: the sizes are too small for the figures to mean anything.**");

@@ -6,7 +6,7 @@ import java.util.Map;
 /** Every figure of one benchmark run, as written to results.json and rendered into BENCHMARKS.md. */
 record Results(String date, String mode, Machine machine, Map<String, String> versions, BenchSettings settings,
                List<CeilingRow> writeCeiling, List<Configuration> configurations, List<String> configurationsNotMeasured,
-               double totalSeconds) {
+               double loadAverageAtStart, double loadAverageAtEnd, double totalSeconds) {
 
     record Machine(int cores, long memoryBytes, String cpu, String kernel, String java) {
     }

@@ -49,6 +49,6 @@ class MarkdownReportTest {
         return new Results("2026-01-01T00:00:00Z", "quick", new Results.Machine(2, 1L << 34, "cpu", "Linux", "17"),
                 Map.of("kafka", "4.3.1"), BenchSettings.quickRun(),
                 List.of(new Results.CeilingRow(8, 14_000, 13_000, 0.93)), List.of(shipped),
-                List.of("defaults (failed: boom)"), 60);
+                List.of("defaults (failed: boom)"), 0.5, 1.5, 60);
     }
 }
