@@ -12,7 +12,7 @@ record BenchSettings(boolean quick, int drainEvents, int drainLimitSeconds, int 
                      int ceilingWarmupSeconds) {
 
     static BenchSettings fullRun() {
-        return new BenchSettings(false, 500_000, 300, 30, 15, 3, 500, List.of(1000.0, 5000.0),
+        return new BenchSettings(false, 400_000, 300, 30, 15, 3, 500, List.of(1000.0, 5000.0),
                 List.of(25, 50, 80, 100), 5, 2, 3);
     }
 
