@@ -69,14 +69,23 @@ final class ConfigurationRun {
                 log.accept(name + ": live written " + Math.round(live.writtenPerSecond()) + "/s captured "
                         + Math.round(live.capturedPerSecond()) + "/s ratio " + live.capturedOverWritten());
                 List<Results.LatencyWindow> latency = new ArrayList<>();
-                Results.SteadyFootprint steady = phase.latency(live.writtenPerSecond(), latency);
+                List<String> failures = new ArrayList<>();
+                Results.SteadyFootprint steady = null;
+                try {
+                    steady = phase.latency(live.writtenPerSecond(), latency);
+                } catch (RuntimeException e) {
+                    // The windows measured so far and the earlier phases' figures are kept; the report names this.
+                    failures.add("latency after " + latency.size() + " window(s): "
+                            + e.getMessage().lines().findFirst().orElse(e.toString()));
+                    log.accept(name + ": latency phase failed: " + e);
+                }
                 Map<String, Long> peaks = footprint.peaks();
                 long total = peaks.values().stream().mapToLong(Long::longValue).sum();
                 Map<String, String> settingsShown = new LinkedHashMap<>();
                 connector.config().fields().forEachRemaining(e -> settingsShown.put(e.getKey(),
                         e.getKey().contains("password") ? "(hidden)" : e.getValue().asText()));
                 return new Results.Configuration(name, settingsShown, start, drain, live, latency, steady, peaks,
-                        total);
+                        total, failures);
             }
         }
     }

@@ -29,7 +29,8 @@ final class Generator {
         env.put("PGDATABASE", db.database());
         env.put("PGUSER", db.superuser());
         env.put("PGPASSWORD", db.superuserPassword());
-        env.put("GENERATOR_RATE", rate == 0 ? "0" : Long.toString(Math.round(rate)));
+        // 0 means unthrottled to the generator: a tiny positive rate must not round down to it.
+        env.put("GENERATOR_RATE", rate == 0 ? "0" : Long.toString(Math.max(1, Math.round(rate))));
         env.put("GENERATOR_THREADS", Integer.toString(THREADS));
         env.put("GENERATOR_MIX", MIX);
         env.put("GENERATOR_METRICS_PORT", "0");

@@ -72,6 +72,13 @@ final class MarkdownReport {
             line("- **" + c.name() + "** connector: `" + join(c.connectorSettings()) + "`");
         }
         line("");
+        for (Results.Configuration c : r.configurations()) {
+            if (!c.failures().isEmpty()) {
+                line("**" + c.name() + ": not measured, because a phase failed:** " + String.join("; ", c.failures())
+                        + ".");
+                line("");
+            }
+        }
         if (!r.configurationsNotMeasured().isEmpty()) {
             line("**Not measured in this run:** " + String.join("; ", r.configurationsNotMeasured())
                     + ". Its figures are missing from every table below.");

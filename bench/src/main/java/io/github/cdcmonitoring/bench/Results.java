@@ -18,7 +18,7 @@ record Results(String date, String mode, Machine machine, Map<String, String> ve
     /** One connector configuration, on a stack of its own. */
     record Configuration(String name, Map<String, String> connectorSettings, StartTime start, Drain drain, Live live,
                          List<LatencyWindow> latency, SteadyFootprint footprint, Map<String, Long> peakResidentBytes,
-                         long peakTotalResidentBytes) {
+                         long peakTotalResidentBytes, List<String> failures) {
     }
 
     /** {@code LocalStack} start to the first change event in Kafka; cold = the first stack started after the build. */

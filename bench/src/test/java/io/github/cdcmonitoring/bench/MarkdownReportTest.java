@@ -45,7 +45,8 @@ class MarkdownReportTest {
                 new Results.Live(3, 1000, 990, 3000, 3000, 1.0, 0.4,
                         List.of(new double[] {0.5, 1000, 950}, new double[] {1, 1000, 1050})),
                 List.of(window), new Results.SteadyFootprint(998, Map.of("Kafka Connect", 300L << 20), 300L << 20,
-                        Map.of("Kafka Connect", 0.5), 19_000, 26), Map.of("Kafka Connect", 350L << 20), 350L << 20);
+                        Map.of("Kafka Connect", 0.5), 19_000, 26), Map.of("Kafka Connect", 350L << 20), 350L << 20,
+                List.of());
         return new Results("2026-01-01T00:00:00Z", "quick", new Results.Machine(2, 1L << 34, "cpu", "Linux", "17"),
                 Map.of("kafka", "4.3.1"), BenchSettings.quickRun(),
                 List.of(new Results.CeilingRow(8, 14_000, 13_000, 0.93)), List.of(shipped),
