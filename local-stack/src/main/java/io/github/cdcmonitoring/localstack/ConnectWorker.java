@@ -247,6 +247,11 @@ public final class ConnectWorker implements AutoCloseable {
         return jvm.isAlive();
     }
 
+    /** The worker JVM's pid while it runs (the benchmark reads its CPU time and memory from /proc). */
+    public long pid() {
+        return jvm.pid();
+    }
+
     /** {@code http://127.0.0.1:<port>} */
     public String restUrl() {
         return "http://127.0.0.1:" + restPort;

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A connector registration file in the {@code {"name": ..., "config": {...}}} form of {@code register-postgresql.json}
@@ -65,6 +68,23 @@ public final class ConnectorConfig {
         ObjectNode copy = document.deepCopy();
         ((ObjectNode) copy.get("config")).put(key, value);
         return new ConnectorConfig(copy);
+    }
+
+    /** The same connector with only the settings {@code keep} accepts (the benchmark's defaults configuration). */
+    public ConnectorConfig retaining(Predicate<String> keep) {
+        ObjectNode copy = document.deepCopy();
+        ((ObjectNode) copy.get("config")).retain(fieldNames(keep));
+        return new ConnectorConfig(copy);
+    }
+
+    private List<String> fieldNames(Predicate<String> keep) {
+        List<String> names = new ArrayList<>();
+        document.get("config").fieldNames().forEachRemaining(name -> {
+            if (keep.test(name)) {
+                names.add(name);
+            }
+        });
+        return names;
     }
 
     public ConnectorConfig withName(String name) {

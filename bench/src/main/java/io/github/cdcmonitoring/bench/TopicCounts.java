@@ -1,0 +1,61 @@
+package io.github.cdcmonitoring.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * How many records a topic holds: the sum of its partitions' log end offsets, which is what "in Kafka" means for the
+ * drain and capture figures (the broker has the record; no consumer needed).
+ */
+final class TopicCounts implements AutoCloseable {
+
+    private final Admin admin;
+
+    TopicCounts(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "bench-topic-counts");
+        this.admin = Admin.create(props);
+    }
+
+    /** The records written to the topic so far; 0 while it does not exist. */
+    long endOffset(String topic) {
+        try {
+            TopicDescription description = admin.describeTopics(java.util.List.of(topic)).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get(topic);
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            description.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()),
+                    OffsetSpec.latest()));
+            long total = 0;
+            for (var info : admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).values()) {
+                total += info.offset();
+            }
+            return total;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return 0;
+            }
+            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getCause(), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the broker did not answer for the end offsets of " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+    }
+}
