@@ -229,10 +229,6 @@ public final class ConnectWorker implements AutoCloseable {
         return metricsPort;
     }
 
-    public long pid() {
-        return jvm.pid();
-    }
-
     /** SIGKILL, as in a crash: no offsets flushed, no tasks stopped, the group membership left to expire. */
     public synchronized void kill() {
         jvm.kill();
