@@ -73,7 +73,7 @@ public final class GeneratorConfig {
         host = values.text(PGHOST, "postgres");
         port = values.integer(PGPORT, 5432, 1, 65535, "the PostgreSQL server's TCP port");
         database = values.text(PGDATABASE, "testDB");
-        user = values.text(PGUSER, "postgres");
+        user = values.text(PGUSER, "cdc_generator");
         password = values.secret(PGPASSWORD);
         ratePerSecond = values.decimal(RATE, 20, 0, MAX_RATE, "operations per second; 0 = as fast as possible");
         threads = values.integer(THREADS, 2, 1, MAX_THREADS, "concurrent writing connections");
