@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The answer is durable knowledge because commits are synchronous ({@code synchronous_commit = on}, the default the
  * repository's postgresql.conf keeps): a commit the server acknowledged, or recorded as committed, survives a crash.
+ * One exception, seen in InfrastructureFaultsTest's crash (immediate stop): a transaction whose records never reached
+ * the WAL leaves no trace of its id, so crash recovery may hand the same id to a new transaction, and "committed" is
+ * then that one's status: the counts can exceed the rows by such transactions
+ * ({@link DataGenerator#commitsConfirmedAfterFailure()} bounds them).
  */
 final class CommitOutcomeResolver {
 

@@ -163,6 +163,14 @@ public final class DataGenerator implements AutoCloseable {
         return metrics.errors();
     }
 
+    /**
+     * Transactions whose COMMIT failed on the client side and which the server then reported committed
+     * (pg_xact_status); each is counted once. After a crash this answer can be wrong: see CommitOutcomeResolver.
+     */
+    public long commitsConfirmedAfterFailure() {
+        return metrics.ambiguousCommits(true);
+    }
+
     GeneratorMetrics metrics() {
         return metrics;
     }

@@ -190,12 +190,26 @@ final class Reconciliation implements AutoCloseable {
         }
 
         void assertEventCountsAsExpected() {
+            assertEventCountsAsExpected(0);
+        }
+
+        /**
+         * Distinct events per table and op equal the generator's counts, except that up to {@code uncertain} of
+         * them may be missing: transactions (one row each at batch size 1) that the generator counted because
+         * pg_xact_status said "committed" after their COMMIT failed, an answer a crash can make wrong (see
+         * CommitOutcomeResolver). Never more events than counted.
+         */
+        void assertEventCountsAsExpected(long uncertain) {
+            long missing = 0;
             for (String table : TABLES) {
                 for (String op : OPS) {
-                    assertThat(table(table).distinct(op)).as(table + " " + op + " events")
-                            .isEqualTo(expected(table, op));
+                    long events = table(table).distinct(op);
+                    assertThat(events).as(table + " " + op + " events").isLessThanOrEqualTo(expected(table, op));
+                    missing += expected(table, op) - events;
                 }
             }
+            assertThat(missing).as("events the generator counted but no topic holds, beyond the %d transactions "
+                    + "confirmed committed after a failed COMMIT", uncertain).isLessThanOrEqualTo(uncertain);
         }
     }
 }
