@@ -25,14 +25,17 @@ import java.util.regex.Pattern;
  * stack; writes results.json and the plots to the output folder and rewrites the results section of the Markdown file.
  *
  * <pre>
- * BenchmarkMain [--quick] [--out DIR] [--markdown FILE]
+ * BenchmarkMain [--quick] [--only shipped|defaults] [--out DIR] [--markdown FILE]
  *   --quick      tiny sizes: checks that every step produces its figures (the smoke test's mode)
+ *   --only       one configuration and no write ceiling: a tuning experiment (write it elsewhere with --out and
+ *                --markdown; its report leaves the other figures empty)
  *   --out        where results.json and the PNG plots go (default bench/plots)
  *   --markdown   the file whose results section is rewritten (default BENCHMARKS.md)
  * </pre>
  */
 public final class BenchmarkMain {
 
+    private static final List<String> CONFIGURATIONS = List.of("shipped", "defaults");
     private static final String[] VERSION_PROPERTIES = {"kafka.version", "debezium.version", "postgres-binaries.version",
         "jmx-exporter.version"};
 
@@ -52,23 +55,31 @@ public final class BenchmarkMain {
     }
 
     /** The parsed command line; paths relative to the repository root. */
-    record Options(boolean quick, Path out, Path markdown) {
+    record Options(boolean quick, String only, Path out, Path markdown) {
 
         static Options parse(String[] args) {
             Path root = RepoFiles.locate().root();
             boolean quick = false;
+            String only = null;
             Path out = root.resolve("bench/plots");
             Path markdown = root.resolve("BENCHMARKS.md");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
+                    case "--only" -> {
+                        only = value(args, ++i, "--only");
+                        if (!CONFIGURATIONS.contains(only)) {
+                            throw new IllegalArgumentException("--only must be one of " + CONFIGURATIONS + ", got '"
+                                    + only + "'");
+                        }
+                    }
                     case "--out" -> out = root.resolve(value(args, ++i, "--out"));
                     case "--markdown" -> markdown = root.resolve(value(args, ++i, "--markdown"));
                     default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                            + "' (expected --quick, --out DIR, --markdown FILE)");
+                            + "' (expected --quick, --only NAME, --out DIR, --markdown FILE)");
                 }
             }
-            return new Options(quick, out, markdown);
+            return new Options(quick, only, out, markdown);
         }
 
         private static String value(String[] args, int i, String option) {
@@ -88,16 +99,26 @@ public final class BenchmarkMain {
         BenchSettings settings = options.quick() ? BenchSettings.quickRun() : BenchSettings.fullRun();
         Files.createDirectories(options.out());
         Path workDir = TempDirectory.create("bench-");
+        // Stopped by SIGTERM (Ctrl-C, kill), the finally below does not run: stop what this run started (the stack's
+        // own hook stops the stack; the generator and change exporter are this run's) and remove its files.
+        Thread onSigterm = new Thread(() -> stopChildrenAndDelete(workDir), "bench-stop");
+        Runtime.getRuntime().addShutdownHook(onSigterm);
         try {
-            log("write ceiling: " + WriteCeiling.SCRIPT);
-            List<Results.CeilingRow> ceiling = WriteCeiling.measure(root, settings, workDir);
-            log("write ceiling: " + ceiling);
+            List<Results.CeilingRow> ceiling = List.of();
+            if (options.only() == null) {
+                log("write ceiling: " + WriteCeiling.SCRIPT);
+                ceiling = WriteCeiling.measure(root, settings, workDir);
+                log("write ceiling: " + ceiling);
+            }
             ConfigurationRun runner = new ConfigurationRun(settings, root, workDir, BenchmarkMain::log);
             List<Results.Configuration> configurations = new ArrayList<>();
             List<String> failures = new ArrayList<>();
             Map<String, UnaryOperator<ConnectorConfig>> variants = new LinkedHashMap<>();
             variants.put("shipped", UnaryOperator.identity());
             variants.put("defaults", ConnectorVariants::defaults);
+            if (options.only() != null) {
+                variants.keySet().retainAll(List.of(options.only()));
+            }
             Path json = write(options, root, settings, ceiling, configurations, List.copyOf(variants.keySet()),
                     loadAtStart, started);
             for (Map.Entry<String, UnaryOperator<ConnectorConfig>> variant : variants.entrySet()) {
@@ -117,8 +138,22 @@ public final class BenchmarkMain {
             }
             return json;
         } finally {
+            Runtime.getRuntime().removeShutdownHook(onSigterm);
             TempDirectory.deleteRecursively(workDir);
         }
+    }
+
+    private static void stopChildrenAndDelete(Path workDir) {
+        List<ProcessHandle> children = ProcessHandle.current().children().toList();
+        children.forEach(ProcessHandle::destroy);
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                child.destroyForcibly();
+            }
+        }
+        TempDirectory.deleteRecursively(workDir);
     }
 
     private static Path write(Options options, Path root, BenchSettings settings, List<Results.CeilingRow> ceiling,

@@ -37,7 +37,7 @@ final class ChangeExporterProcess implements AutoCloseable {
     }
 
     static ChangeExporterProcess start(Path jar, String bootstrapServers, String topic, Path workDir, String label) {
-        JarProcess process = JarProcess.start("change-exporter-" + label, jar, "-Xmx256m", Map.of(
+        JarProcess process = JarProcess.start("change-exporter-" + label, jar, Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
                 "CHANGE_EXPORTER_TOPIC_PATTERN", Pattern.quote(topic),
                 "CHANGE_EXPORTER_GROUP_ID", "bench-change-exporter",

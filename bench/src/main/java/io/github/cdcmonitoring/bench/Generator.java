@@ -34,7 +34,7 @@ final class Generator {
         env.put("GENERATOR_THREADS", Integer.toString(THREADS));
         env.put("GENERATOR_MIX", MIX);
         env.put("GENERATOR_METRICS_PORT", "0");
-        JarProcess generator = JarProcess.start("generator-" + label, jar, "-Xmx256m", env, workDir);
+        JarProcess generator = JarProcess.start("generator-" + label, jar, env, workDir);
         generator.awaitLog(CONNECTED, Duration.ofSeconds(60));
         return generator;
     }

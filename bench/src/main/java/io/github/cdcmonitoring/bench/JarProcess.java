@@ -1,10 +1,12 @@
 package io.github.cdcmonitoring.bench;
 
+import io.github.cdcmonitoring.localstack.ImageJvmOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +32,7 @@ final class JarProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static JarProcess start(String name, Path jar, String heap, Map<String, String> environment, Path workDir) {
+    static JarProcess start(String name, Path jar, Map<String, String> environment, Path workDir) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("missing " + jar + ": build it first with ./mvnw -pl bench -am package "
                     + "-DskipTests");
@@ -39,8 +41,11 @@ final class JarProcess implements AutoCloseable {
             Path tmp = Files.createDirectories(workDir.resolve(name + "-tmp"));
             Path log = workDir.resolve(name + ".log");
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), heap, "-Djava.io.tmpdir=" + tmp,
-                    "-jar", jar.toString()))
+            List<String> command = new ArrayList<>(List.of(java.toString()));
+            // The JVM options of the service's image: its module's Dockerfile (the jar is in the module's target/).
+            command.addAll(ImageJvmOptions.of(jar.toAbsolutePath().getParent().getParent().resolve("Dockerfile")));
+            command.addAll(List.of("-Djava.io.tmpdir=" + tmp, "-jar", jar.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().keySet().removeIf(key -> key.startsWith("PG") || key.startsWith("GENERATOR_")

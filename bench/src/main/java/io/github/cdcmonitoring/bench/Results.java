@@ -38,7 +38,7 @@ record Results(String date, String mode, Machine machine, Map<String, String> ve
     /** One write rate: latencies in ms from the benchmark's consumer and from the change exporter's histogram. */
     record LatencyWindow(String label, double offeredPerSecond, double writtenPerSecond, double capturedPerSecond,
                          long events, Quantiles consumer, Quantiles exporter, boolean agree,
-                         Map<String, Double> milliSecondsBehindSource) {
+                         Map<String, Double> milliSecondsBehindSource, double coresBusy) {
     }
 
     /** p50/p95/p99/max in milliseconds (max: NaN for the histogram, which has none). */

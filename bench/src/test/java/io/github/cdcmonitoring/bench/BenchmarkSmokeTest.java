@@ -26,7 +26,7 @@ class BenchmarkSmokeTest {
         Files.copy(RepoFiles.locate().root().resolve("BENCHMARKS.md"), markdown);
         Path out = dir.resolve("plots");
 
-        Path json = BenchmarkMain.run(new BenchmarkMain.Options(true, out, markdown));
+        Path json = BenchmarkMain.run(new BenchmarkMain.Options(true, null, out, markdown));
 
         JsonNode results = new ObjectMapper().readTree(json.toFile());
         assertThat(results.path("writeCeiling")).hasSize(3);

@@ -37,7 +37,7 @@ class MarkdownReportTest {
     private static Results partialRun() {
         Results.Quantiles q = new Results.Quantiles(40, 80, 95, 120);
         Results.LatencyWindow window = new Results.LatencyWindow("1,000/s", 1000, 998, 997, 19_000, q,
-                new Results.Quantiles(42, 85, 98, Double.NaN), true, Map.of("current", 30.0));
+                new Results.Quantiles(42, 85, 98, Double.NaN), true, Map.of("current", 30.0), 0.8);
         Results.Configuration shipped = new Results.Configuration("shipped", Map.of("poll.interval.ms", "50"),
                 new Results.StartTime("cold", 12.5, Map.of("kafka", 4.0)),
                 new Results.Drain(1000, 1.0, 1000, true, Map.of("Kafka Connect", 0.05), 50,

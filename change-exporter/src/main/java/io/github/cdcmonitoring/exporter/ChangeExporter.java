@@ -26,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes every topic matching the pattern in one consumer group and turns each record into metrics. Offsets are
- * committed after each poll's records have been counted, so a restart with the same group resumes after them instead
- * of counting them again (a crash between counting and committing counts that batch twice: at least once).
+ * Consumes every topic matching the pattern in one consumer group and turns each record into metrics. Offsets of
+ * counted records are committed at most once a second (a commit per poll made the broker serve a hundred commits a
+ * second at 1,000 changes/s; BENCHMARKS.md) and always on stop, so a restart with the same group resumes after them
+ * instead of counting them again (a crash counts up to the last second's records twice: at least once).
  *
  * <p>{@link #run()} blocks until {@link #stop()} (any thread) or a failure; it waits for Kafka first, with a backoff
  * bounded by CHANGE_EXPORTER_KAFKA_WAIT_SECONDS.
@@ -38,6 +39,10 @@ final class ChangeExporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeExporter.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final long LAG_REFRESH_MILLIS = 2_000;
+    private static final long COMMIT_INTERVAL_MILLIS = 1_000;
+
+    /** Records were counted since the last commit (only the polling thread, and poll's rebalance callbacks, use it). */
+    private boolean uncommitted;
     static final long PROGRESS_INTERVAL_MILLIS = 15_000;
     private static final long FIRST_BACKOFF_MILLIS = 250;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
@@ -94,6 +99,12 @@ final class ChangeExporter implements AutoCloseable {
         kafka.subscribe(config.topicPattern(), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // A rebalance (a new topic matching the pattern makes one) restarts each partition from its committed
+                // offset: commit what was counted first, or those records would be counted again.
+                if (uncommitted && !partitions.isEmpty()) {
+                    commit(kafka);
+                    uncommitted = false;
+                }
                 partitions.forEach(metrics::partitionRevoked);
             }
 
@@ -111,7 +122,8 @@ final class ChangeExporter implements AutoCloseable {
         long nextLagRefresh = 0;
         long lastProgress = clockMillis.getAsLong();
         long eventsAtLastProgress = 0;
-        boolean uncommitted = false;
+        uncommitted = false;
+        long lastCommit = 0;
         try {
             while (!isStopRequested()) {
                 ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
@@ -120,10 +132,13 @@ final class ChangeExporter implements AutoCloseable {
                 }
                 if (!records.isEmpty()) {
                     uncommitted = true;
-                    commit(kafka);
-                    uncommitted = false;
                 }
                 long now = clockMillis.getAsLong();
+                if (uncommitted && now - lastCommit >= COMMIT_INTERVAL_MILLIS) {
+                    commit(kafka);
+                    uncommitted = false;
+                    lastCommit = now;
+                }
                 if (now >= nextLagRefresh) {
                     refreshLag(kafka);
                     nextLagRefresh = now + LAG_REFRESH_MILLIS;
@@ -142,8 +157,8 @@ final class ChangeExporter implements AutoCloseable {
             // stop(): fall through to the final commit
         }
         if (uncommitted) {
-            // The stop interrupted the commit of records already counted: commit them now, or a restart would count
-            // them again. The wakeup has been consumed by the exception, so this call is not interrupted.
+            // Records counted since the last commit (or whose commit the stop interrupted): commit them now, or a
+            // restart would count them again. A wakeup has been consumed by its exception: this call is not interrupted.
             try {
                 kafka.commitSync(Duration.ofSeconds(5));
             } catch (KafkaException e) {
@@ -153,8 +168,8 @@ final class ChangeExporter implements AutoCloseable {
     }
 
     /**
-     * Commits what the last poll returned. A rebalance that took the partitions away meanwhile makes the commit fail;
-     * the new owner then reads that batch again (at least once), which is no reason to stop.
+     * Commits what the polls so far returned. A rebalance that took the partitions away meanwhile makes the commit fail;
+     * the new owner then reads those records again (at least once), which is no reason to stop.
      */
     private static void commit(KafkaConsumer<byte[], byte[]> kafka) {
         try {

@@ -4,11 +4,15 @@ import java.util.function.LongSupplier;
 
 /**
  * Spreads operations evenly over time for all worker threads together: each operation reserves the next free time
- * slot, one interval after the previous one. A slot is never reserved in the past, so after a stall (a slow commit, a
- * database restart) the generator resumes at the configured rate instead of catching up with a burst; what was
- * missed stays missed.
+ * slot, one interval after the previous one. Slots up to {@link #CATCH_UP_NANOS} in the past are still handed out, so
+ * the ordinary jitter of commits (every worker waiting on an fsync for a few milliseconds) is made up and the
+ * configured rate is reached near the database's limit; after a longer stall (a database restart) the generator
+ * resumes at the configured rate instead of catching up with a burst: what was missed beyond that stays missed.
  */
 final class RatePacer {
+
+    /** How far behind the clock the next slot may be: a burst after a stall is at most this long. */
+    static final long CATCH_UP_NANOS = 100_000_000L;
 
     private final long intervalNanos;
     private final LongSupplier clock;
@@ -26,7 +30,7 @@ final class RatePacer {
 
     /** Reserves the next slot and returns its time on the clock. */
     synchronized long reserveSlot() {
-        long slot = Math.max(nextSlot, clock.getAsLong());
+        long slot = Math.max(nextSlot, clock.getAsLong() - CATCH_UP_NANOS);
         nextSlot = slot + intervalNanos;
         return slot;
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The pacer hands out evenly spaced slots and never lets a stall turn into a burst. */
+/** The pacer hands out evenly spaced slots and never lets a stall turn into a burst longer than 100 ms. */
 class RatePacerTest {
 
     private static final long INTERVAL = 10_000_000L; // 100 per second
@@ -41,20 +41,31 @@ class RatePacerTest {
     }
 
     @Test
-    void afterAStallTheRateResumesWithoutCatchingUp() {
+    void afterAStallTheRateResumesWithoutCatchingUpMoreThanTheCatchUpWindow() {
         AtomicLong clock = new AtomicLong(0);
         RatePacer pacer = new RatePacer(100, clock::get);
         assertThat(pacer.reserveSlot()).isEqualTo(0);
         assertThat(pacer.reserveSlot()).isEqualTo(INTERVAL);
 
-        clock.set(5_000_000_000L); // a 5 s outage: 500 slots missed
+        clock.set(5_000_000_000L); // a 5 s outage: 500 slots missed, only the last 100 ms of them are made up
         long first = pacer.reserveSlot();
         long second = pacer.reserveSlot();
         long third = pacer.reserveSlot();
 
-        assertThat(first).isEqualTo(5_000_000_000L);
+        assertThat(first).isEqualTo(5_000_000_000L - RatePacer.CATCH_UP_NANOS);
         assertThat(second - first).isEqualTo(INTERVAL);
         assertThat(third - second).isEqualTo(INTERVAL);
+    }
+
+    @Test
+    void aShortHiccupIsMadeUp() {
+        AtomicLong clock = new AtomicLong(0);
+        RatePacer pacer = new RatePacer(100, clock::get);
+        assertThat(pacer.reserveSlot()).isEqualTo(0);
+
+        clock.set(5 * INTERVAL); // every worker held up by a slow commit for 5 intervals
+        assertThat(pacer.reserveSlot()).as("the missed slot right after the last one").isEqualTo(INTERVAL);
+        assertThat(pacer.reserveSlot()).isEqualTo(2 * INTERVAL);
     }
 
     @Test

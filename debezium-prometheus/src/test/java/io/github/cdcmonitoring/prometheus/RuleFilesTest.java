@@ -65,6 +65,27 @@ class RuleFilesTest {
         assertThat(captured.expr()).contains("debezium_metrics_events_seen_total").contains("debezium_metrics_events_filtered_total");
     }
 
+    /**
+     * Rules that gate on the captured database's own statistics select it by name: a POSTGRES_DB changed in .env
+     * without them would leave those selectors matching nothing, and the alerts silently unable to fire.
+     */
+    @Test
+    void everyDatnameSelectorNamesTheDatabaseOfDotEnv() throws IOException {
+        String database = Files.readAllLines(Shipped.dir().getParent().resolve(".env")).stream()
+                .filter(line -> line.startsWith("POSTGRES_DB=")).map(line -> line.substring("POSTGRES_DB=".length()))
+                .findFirst().orElseThrow(() -> new AssertionError(".env sets no POSTGRES_DB"));
+        Pattern datname = Pattern.compile("datname\\s*=~?\\s*\"([^\"]*)\"");
+        List<String> selectors = new java.util.ArrayList<>();
+        for (Rule rule : rules) {
+            Matcher matcher = datname.matcher(rule.expr());
+            while (matcher.find()) {
+                selectors.add(rule.name() + ": datname=\"" + matcher.group(1) + "\"");
+            }
+        }
+        assertThat(selectors).as("datname selectors of the rules").isNotEmpty()
+                .allSatisfy(selector -> assertThat(selector).endsWith("datname=\"" + database + "\""));
+    }
+
     @Test
     void everyAlertHasSeverityAnnotationsAndARunbookSectionInTheReadme() throws IOException {
         Set<String> anchors = readmeAnchors();

@@ -29,16 +29,18 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    /** Capped below kafka-server-start.sh's 1 GiB: a test broker holds little. */
-    private static final List<String> HEAP = List.of("-Xms128m", "-Xmx512m");
+    /** kafka-server-start.sh's heap when KAFKA_HEAP_OPTS is not set. */
+    private static final String SCRIPT_HEAP = "-Xmx1G -Xms1G";
 
     private final Path workDir;
     private final int port;
     private final int controllerPort;
     private final Path log4jConfig;
+    private final List<String> heap;
     private final ForkedJvm jvm;
 
-    private KafkaBroker(Path workDir, int port, int controllerPort, Path log4jConfig, ForkedJvm jvm) {
+    private KafkaBroker(Path workDir, int port, int controllerPort, Path log4jConfig, List<String> heap, ForkedJvm jvm) {
+        this.heap = heap;
         this.workDir = workDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -47,7 +49,10 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /** Starts the broker's JVM without waiting; {@link #awaitReady()} waits. */
-    static KafkaBroker launch(Path workDir, int port, int controllerPort, Path log4jConfig) {
+    /**
+     * @param heap the heap options the compose file's kafka service gives the image ({@link #heap})
+     */
+    static KafkaBroker launch(Path workDir, int port, int controllerPort, Path log4jConfig, List<String> heap) {
         Path dataDir = workDir.resolve("data");
         Map<String, String> config = new LinkedHashMap<>();
         config.put("process.roles", "broker,controller");
@@ -70,12 +75,12 @@ public final class KafkaBroker implements AutoCloseable {
         PropertiesFile.write(properties, "KRaft broker+controller written by local-stack", config);
 
         ForkedJvm jvm = ForkedJvm.of("Kafka broker",
-                withLog4j(log4jConfig, workDir.resolve("logs")),
+                jvmOptions(heap, log4jConfig, workDir.resolve("logs")),
                 KafkaBrokerMain.class.getName(),
                 List.of(properties.toString(), Uuid.randomUuid().toString(), dataDir.toString()),
                 Map.of(), workDir.resolve("kafka.log"));
         jvm.start();
-        return new KafkaBroker(workDir, port, controllerPort, log4jConfig, jvm);
+        return new KafkaBroker(workDir, port, controllerPort, log4jConfig, heap, jvm);
     }
 
     /**
@@ -85,7 +90,7 @@ public final class KafkaBroker implements AutoCloseable {
     KafkaBroker relaunchOn(int newPort, int newControllerPort) {
         jvm.stop(STOP_GRACE);
         TempDirectory.deleteRecursively(workDir.resolve("data"));
-        return launch(workDir, newPort, newControllerPort, log4jConfig);
+        return launch(workDir, newPort, newControllerPort, log4jConfig, heap);
     }
 
     /** Whether the broker exited because its listener or controller port was taken. */
@@ -97,8 +102,17 @@ public final class KafkaBroker implements AutoCloseable {
         return controllerPort;
     }
 
-    private static List<String> withLog4j(Path log4jConfig, Path logDir) {
-        List<String> options = new ArrayList<>(HEAP);
+    /**
+     * The broker's heap as the apache/kafka image sets it: KAFKA_HEAP_OPTS of the compose file's kafka service (the
+     * image passes it to kafka-server-start.sh and not into the broker's properties), else the script's 1 GiB.
+     */
+    static List<String> heap(Map<String, String> kafkaServiceEnvironment) {
+        String opts = kafkaServiceEnvironment.getOrDefault("KAFKA_HEAP_OPTS", "");
+        return List.of((opts.isBlank() ? SCRIPT_HEAP : opts).trim().split("\\s+"));
+    }
+
+    private static List<String> jvmOptions(List<String> heap, Path log4jConfig, Path logDir) {
+        List<String> options = new ArrayList<>(heap);
         options.addAll(ForkedJvm.KAFKA_RUN_CLASS_OPTIONS);
         options.add("-Dlog4j2.configurationFile=" + log4jConfig);
         // kafka-run-class.sh sets kafka.logs.dir; some of Kafka's own loggers refer to it.

@@ -60,6 +60,7 @@ public final class LocalStackMain {
                     .composePorts(env)
                     .loadInventory(inventory)
                     .progress(line -> System.out.println("local-stack: " + line));
+            StackConfiguration.programs(true); // a missing program: its one line, and nothing else printed
             System.out.println("local-stack: starting PostgreSQL, Kafka, Kafka Connect and the monitoring on 127.0.0.1");
             stack = builder.start();
         } catch (RuntimeException e) {

@@ -12,12 +12,6 @@ import java.util.Map;
  */
 final class MonitoringServices {
 
-    /**
-     * Capped heaps: at a modest rate each program needs a few tens of MiB, and without a cap each JVM would size its
-     * heap to a quarter of the machine's memory beside the broker and the worker.
-     */
-    private static final List<String> SMALL_JVM = List.of("-Xms32m", "-Xmx256m");
-
     private MonitoringServices() {
     }
 
@@ -39,7 +33,7 @@ final class MonitoringServices {
         environment.put("PGPASSWORD", db.superuserPassword());
         environment.putAll(settings.generatorWorkload());
         environment.put("GENERATOR_METRICS_PORT", Integer.toString(metricsPort));
-        ForkedJvm jvm = ForkedJvm.ofJar("data generator", SMALL_JVM, settings.generatorJar(), environment,
+        ForkedJvm jvm = ForkedJvm.ofJar("data generator", settings.generatorJvmOptions(), settings.generatorJar(), environment,
                 dir.resolve("data-generator.log"), forkMainDir);
         String metrics = metricsUrl(metricsPort);
         return new ServiceProcess(jvm, metrics, metrics, body -> true, "HTTP 200");
@@ -52,7 +46,7 @@ final class MonitoringServices {
         environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         environment.put("CHANGE_EXPORTER_TOPIC_PATTERN", topicPattern);
         environment.put("CHANGE_EXPORTER_METRICS_PORT", Integer.toString(metricsPort));
-        ForkedJvm jvm = ForkedJvm.ofJar("change exporter", SMALL_JVM, settings.changeExporterJar(), environment,
+        ForkedJvm jvm = ForkedJvm.ofJar("change exporter", settings.changeExporterJvmOptions(), settings.changeExporterJar(), environment,
                 dir.resolve("change-exporter.log"), forkMainDir);
         String metrics = metricsUrl(metricsPort);
         return new ServiceProcess(jvm, metrics, metrics, body -> true, "HTTP 200");

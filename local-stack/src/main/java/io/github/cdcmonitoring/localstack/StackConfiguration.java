@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,7 +29,6 @@ final class StackConfiguration {
     /** The compose service's database address in DATA_SOURCE_URI / DATA_SOURCE_NAME: host {@code postgres}. */
     private static final Pattern COMPOSE_DATABASE = Pattern.compile("(^|@|//)postgres(:5432)?([/?]|$)");
     static final String GRAFANA_DIR = "debezium-grafana";
-    static final String INSTALL_COMMAND = "apt-get install -y prometheus prometheus-postgres-exporter";
     static final String BUILD_COMMAND = "./mvnw -pl local-stack -am package -DskipTests";
 
     /** Loopback ports of every component; the monitoring ones are 0 without monitoring. */
@@ -37,7 +37,8 @@ final class StackConfiguration {
     }
 
     /** The monitoring processes' programs and settings. */
-    record Monitoring(Path generatorJar, Map<String, String> generatorWorkload, Path changeExporterJar,
+    record Monitoring(Path generatorJar, List<String> generatorJvmOptions, Map<String, String> generatorWorkload,
+                      Path changeExporterJar, List<String> changeExporterJvmOptions,
                       Path postgresExporter, Map<String, String> postgresExporterEnvironment, Path prometheus,
                       Path prometheusYml, Optional<Path> grafana, Path grafanaDir,
                       Map<String, String> grafanaEnvironment) {
@@ -84,7 +85,7 @@ final class StackConfiguration {
     static StackConfiguration assemble(LocalStack.Options options) {
         // Programs on PATH first (a machine without them cannot run the stack however it is built), then the jars
         // the build makes, then ports: each missing piece is named before anything starts.
-        Optional<Programs> programs = options.monitoring() ? Optional.of(programs()) : Optional.empty();
+        Optional<Programs> programs = programs(options.monitoring());
         RepoFiles repo = RepoFiles.locate();
         Optional<Built> built = programs.map(p -> new Built(jar(repo, GENERATOR_JAR), jar(repo, CHANGE_EXPORTER_JAR)));
         DotEnv env = repo.dotEnv();
@@ -120,8 +121,8 @@ final class StackConfiguration {
      */
     void postgresMovedTo(int port) {
         connector = connector.withDatabase("127.0.0.1", port);
-        monitoring = monitoring.map(m -> new Monitoring(m.generatorJar(), m.generatorWorkload(), m.changeExporterJar(),
-                m.postgresExporter(), postgresExporterEnvironment(repo, compose, port), m.prometheus(),
+        monitoring = monitoring.map(m -> new Monitoring(m.generatorJar(), m.generatorJvmOptions(),
+                m.generatorWorkload(), m.changeExporterJar(), m.changeExporterJvmOptions(), m.postgresExporter(), postgresExporterEnvironment(repo, compose, port), m.prometheus(),
                 m.prometheusYml(), m.grafana(), m.grafanaDir(), m.grafanaEnvironment()));
     }
 
@@ -130,14 +131,47 @@ final class StackConfiguration {
     }
 
     /** The native programs of the monitoring side. */
-    private record Programs(Path prometheus, Path postgresExporter, Optional<Path> grafana) {
+    record Programs(Path prometheus, Path postgresExporter, Optional<Path> grafana) {
     }
 
-    private static Programs programs() {
-        Path prometheus = Executables.find("prometheus").orElseThrow(() -> missingProgram("prometheus"));
-        Path postgresExporter = Executables.findAny("prometheus-postgres-exporter", "postgres_exporter")
-                .orElseThrow(() -> missingProgram("postgres_exporter (Debian: prometheus-postgres-exporter)"));
-        return new Programs(prometheus, postgresExporter, Executables.findAny("grafana", "grafana-server"));
+    /**
+     * The programs the stack runs from PATH: register-connector.sh's jq, curl and psql always, Prometheus and
+     * postgres_exporter with the monitoring. Every missing one is named in a single line with the Debian packages
+     * that provide them, before anything starts.
+     */
+    static Optional<Programs> programs(boolean monitoring) {
+        Map<String, String> missing = new LinkedHashMap<>();
+        for (String tool : new String[] {"jq", "curl"}) {
+            require(missing, Executables.find(tool), tool, tool);
+        }
+        require(missing, Executables.find("psql"), "psql", "postgresql-client");
+        if (!monitoring) {
+            throwIfMissing(missing);
+            return Optional.empty();
+        }
+        Optional<Path> prometheus = require(missing, Executables.find("prometheus"), "prometheus", "prometheus");
+        Optional<Path> postgresExporter = require(missing,
+                Executables.findAny("prometheus-postgres-exporter", "postgres_exporter"), "postgres_exporter",
+                "prometheus-postgres-exporter");
+        throwIfMissing(missing);
+        return Optional.of(new Programs(prometheus.orElseThrow(), postgresExporter.orElseThrow(),
+                Executables.findAny("grafana", "grafana-server")));
+    }
+
+    private static Optional<Path> require(Map<String, String> missing, Optional<Path> found, String program,
+                                          String debianPackage) {
+        if (found.isEmpty()) {
+            missing.put(program, debianPackage);
+        }
+        return found;
+    }
+
+    private static void throwIfMissing(Map<String, String> missing) {
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(String.join(", ", missing.keySet()) + (missing.size() == 1 ? " is" : " are")
+                    + " not installed (not on PATH); install with: apt-get install -y "
+                    + String.join(" ", new java.util.LinkedHashSet<>(missing.values())));
+        }
     }
 
     private static Monitoring monitoring(Programs programs, Built built, RepoFiles repo, DotEnv env,
@@ -159,7 +193,9 @@ final class StackConfiguration {
             }
             workload.put(key, value);
         }
-        return new Monitoring(built.generatorJar(), workload, built.changeExporterJar(), programs.postgresExporter(),
+        return new Monitoring(built.generatorJar(), ImageJvmOptions.of(repo.root().resolve("data-generator/Dockerfile")),
+                workload, built.changeExporterJar(),
+                ImageJvmOptions.of(repo.root().resolve("change-exporter/Dockerfile")), programs.postgresExporter(),
                 postgresExporterEnvironment(repo, compose, ports.postgres()), programs.prometheus(),
                 repo.file(PROMETHEUS_YML), programs.grafana(), repo.root().resolve(GRAFANA_DIR),
                 programs.grafana().isPresent() ? grafanaEnvironment(compose) : Map.of());
@@ -201,10 +237,6 @@ final class StackConfiguration {
                     + "database at postgres:5432 (DATA_SOURCE_URI or DATA_SOURCE_NAME)");
         }
         return environment;
-    }
-
-    private static IllegalStateException missingProgram(String name) {
-        return new IllegalStateException(name + " is not installed (not on PATH); install it with: " + INSTALL_COMMAND);
     }
 
     private static Path jar(RepoFiles repo, String relative) {

@@ -189,7 +189,7 @@ class ConnectImageEntrypointTest {
                 .containsEntry("key.converter", JSON)
                 .containsEntry("value.converter", JSON)
                 .containsEntry("plugin.path", "/kafka/connect"); // the image's Dockerfile: CONNECT_PLUGIN_PATH
-        assertThat(result.heapOpts()).isEqualTo("-Xms256m -Xmx1g");
+        assertThat(result.heapOpts()).isEqualTo("-Xms128m -Xmx384m");
         assertThat(result.kafkaOpts()).startsWith("-javaagent:/kafka/jmx-exporter/jmx_prometheus_javaagent.jar=8080:");
         assertThat(result.environment()).containsKey("CDC_DB_PASSWORD");
         assertThat(p.keySet()).noneMatch(k -> k.contains("cdc.db") || k.contains("heap") || k.contains("kafka.opts"));
