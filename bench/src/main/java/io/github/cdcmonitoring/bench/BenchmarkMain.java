@@ -138,7 +138,11 @@ public final class BenchmarkMain {
             }
             return json;
         } finally {
-            Runtime.getRuntime().removeShutdownHook(onSigterm);
+            try {
+                Runtime.getRuntime().removeShutdownHook(onSigterm);
+            } catch (IllegalStateException shutdownInProgress) {
+                // SIGTERM: the hook stops the children and deletes workDir
+            }
             TempDirectory.deleteRecursively(workDir);
         }
     }

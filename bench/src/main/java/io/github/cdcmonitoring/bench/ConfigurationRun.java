@@ -62,6 +62,10 @@ final class ConfigurationRun {
                 Phase phase = new Phase(stack, connector, footprint, counts, topic, db, name);
                 Results.StartTime start = phase.firstChange(launched, startKind);
                 log.accept(name + ": first change " + start.secondsToFirstChange() + " s after start");
+                // The user's stack has Prometheus scraping Connect with the repository's rules: its memory and CPU
+                // count. As in the native stack it starts after the connector runs; its generator, change exporter
+                // and postgres_exporter jobs have no target here.
+                footprint.add(MeasuredProcess.tree("Prometheus", stack.startPrometheus(Map.of()).pid()));
                 Results.Drain drain = phase.drain();
                 log.accept(name + ": drained " + drain.events() + " events at " + Math.round(drain.eventsPerSecond())
                         + " events/s");

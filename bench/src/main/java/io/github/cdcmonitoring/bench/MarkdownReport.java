@@ -146,7 +146,9 @@ final class MarkdownReport {
         line("");
         line("The start-time goal is for a warm start; the first configuration's stack is the first start after the "
                 + "build (cold), the second's is warm. The memory total covers PostgreSQL, the broker, Connect, the "
-                + "generator and the change exporter; Prometheus and postgres_exporter do not run in the benchmark.");
+                + "generator, the change exporter and Prometheus (scraping Connect with the repository's rules; its "
+                + "other jobs have no target in the benchmark, so it holds fewer series than in the full stack); "
+                + "postgres_exporter does not run in the benchmark.");
         line("");
     }
 
@@ -241,8 +243,8 @@ final class MarkdownReport {
                 + "the change exporter's `cdc_end_to_end_latency_seconds` histogram (interpolated within its buckets, "
                 + "as `histogram_quantile` does; it has no max). \"agree\": p50 and p99 of both fall in the same or "
                 + "neighbouring buckets. Debezium's `MilliSecondsBehindSource` (streaming) is read at the window's "
-                + "end. \"cores busy\": the CPU time of PostgreSQL, the broker, Connect, the generator and the "
-                + "change exporter over the window, in cores (" + r.machine().cores() + " on this machine): near it, "
+                + "end. \"cores busy\": the CPU time of PostgreSQL, the broker, Connect, the generator, the "
+                + "change exporter and Prometheus over the window, in cores (" + r.machine().cores() + " on this machine): near it, "
                 + "every process waits for a core and the latency is the machine's, not the pipeline's. Before the "
                 + "first window the database is settled (VACUUM ANALYZE users, CHECKPOINT) after the drain's and the "
                 + "live phase's million rows.");
@@ -284,7 +286,7 @@ final class MarkdownReport {
         line("### Footprint at 1,000 changes/s and peak");
         line("");
         line("Resident memory at the end of the 1,000 changes/s window; CPU over that window of PostgreSQL, the "
-                + "broker, Connect, the generator and the change exporter, divided by the changes captured in it "
+                + "broker, Connect, the generator, the change exporter and Prometheus, divided by the changes captured in it "
                 + "(the benchmark's own JVM is not counted). Peak: the highest resident memory of each process over "
                 + "the whole configuration run, drain included.");
         line("");

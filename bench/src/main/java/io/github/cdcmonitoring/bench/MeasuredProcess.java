@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One process of the stack as the benchmark measures it. A JVM is one process. PostgreSQL is the postmaster and its
+ * One process of the stack as the benchmark measures it. A JVM is one process; Prometheus runs under a small wrapper
+ * shell of the native stack, measured with its children like PostgreSQL. PostgreSQL is the postmaster and its
  * children (backends, the WAL sender, background workers): their CPU adds up, with the time of children that have
  * exited (reaped into the postmaster's cutime/cstime); their resident memory is the sum of each one's private pages
  * plus the largest shared mapping once (shared buffers are mapped by every backend and would otherwise count many times).
@@ -12,7 +13,17 @@ import java.util.List;
 record MeasuredProcess(String name, long pid, boolean processTree) {
 
     static MeasuredProcess jvm(String name, long pid) {
+        return single(name, pid);
+    }
+
+    /** A process without children that count (a JVM). */
+    static MeasuredProcess single(String name, long pid) {
         return new MeasuredProcess(name, pid, false);
+    }
+
+    /** A process and its children, e.g. the native stack's wrapper shell around Prometheus and Prometheus itself. */
+    static MeasuredProcess tree(String name, long pid) {
+        return new MeasuredProcess(name, pid, true);
     }
 
     static MeasuredProcess postgres(long postmasterPid) {
@@ -45,7 +56,7 @@ record MeasuredProcess(String name, long pid, boolean processTree) {
         return privateBytes + largestShared;
     }
 
-    /** The kernel's high-water mark for a JVM (VmHWM); for PostgreSQL only what sampling saw (see Footprint). */
+    /** The kernel's high-water mark of a single process (VmHWM); for PostgreSQL only what sampling saw (see Footprint). */
     long peakResidentBytes() {
         return processTree ? residentBytes() : ProcStats.statusBytes(pid, "VmHWM");
     }

@@ -351,6 +351,32 @@ public final class LocalStack implements AutoCloseable {
         return requireMonitoring(prometheus);
     }
 
+    /**
+     * Starts Prometheus beside a stack started without the monitoring, as the native stack runs it: the
+     * distribution's binary on a copy of debezium-prometheus/prometheus.yml (its rules loaded) scraping this stack's
+     * Connect, and the other jobs on {@code otherJobPorts} (a job left out is scraped where nothing listens, and
+     * is down). For the benchmark, which measures the stack's memory with Prometheus in it. Stopped with the stack.
+     */
+    public synchronized ServiceProcess startPrometheus(Map<String, Integer> otherJobPorts) {
+        if (prometheus != null) {
+            throw new IllegalStateException("Prometheus already runs in this stack at " + prometheus.url());
+        }
+        Path binary = Executables.find("prometheus").orElseThrow(() -> new IllegalStateException("prometheus is "
+                + "not installed (not on PATH); install with: apt-get install -y prometheus"));
+        int[] free = Ports.free(StackConfiguration.PROMETHEUS_JOBS.size() + 1);
+        Map<String, Integer> jobs = new LinkedHashMap<>();
+        int next = 0;
+        for (String job : StackConfiguration.PROMETHEUS_JOBS) {
+            jobs.put(job, otherJobPorts.getOrDefault(job, free[next++]));
+        }
+        jobs.put("connect", connect.metricsPort());
+        jobs.put("prometheus", free[next]);
+        prometheus = MonitoringServices.prometheus(binary, config.repo.file(StackConfiguration.PROMETHEUS_YML), jobs,
+                free[next], dir("prometheus"));
+        prometheus.start();
+        return prometheus;
+    }
+
     /** Grafana, where a grafana binary is installed. */
     public Optional<ServiceProcess> grafana() {
         requireMonitoring(prometheus);

@@ -73,9 +73,14 @@ final class MonitoringServices {
     /** Prometheus on a copy of debezium-prometheus/prometheus.yml with local targets; its TSDB in {@code dir}. */
     static ServiceProcess prometheus(StackConfiguration.Monitoring settings, Map<String, Integer> jobPorts, int port,
                                      Path dir) {
+        return prometheus(settings.prometheus(), settings.prometheusYml(), jobPorts, port, dir);
+    }
+
+    static ServiceProcess prometheus(Path binary, Path prometheusYml, Map<String, Integer> jobPorts, int port,
+                                     Path dir) {
         Path config = dir.resolve("prometheus.yml");
-        PrometheusConfigRewrite.write(settings.prometheusYml(), jobPorts, config);
-        NativeProcess process = NativeProcess.of("Prometheus", settings.prometheus(),
+        PrometheusConfigRewrite.write(prometheusYml, jobPorts, config);
+        NativeProcess process = NativeProcess.of("Prometheus", binary,
                 List.of("--config.file=" + config,
                         "--storage.tsdb.path=" + dir.resolve("data"),
                         "--web.listen-address=127.0.0.1:" + port),

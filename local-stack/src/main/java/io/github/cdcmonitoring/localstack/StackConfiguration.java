@@ -26,6 +26,8 @@ final class StackConfiguration {
     static final String GENERATOR_JAR = "data-generator/target/data-generator.jar";
     static final String CHANGE_EXPORTER_JAR = "change-exporter/target/change-exporter.jar";
     static final String PROMETHEUS_YML = "debezium-prometheus/prometheus.yml";
+    /** The scrape jobs of prometheus.yml besides connect and prometheus itself (fixed by the compose stack). */
+    static final List<String> PROMETHEUS_JOBS = List.of("data-generator", "change-exporter", "postgres-exporter");
     /** The compose service's database address in DATA_SOURCE_URI / DATA_SOURCE_NAME: host {@code postgres}. */
     private static final Pattern COMPOSE_DATABASE = Pattern.compile("(^|@|//)postgres(:5432)?([/?]|$)");
     static final String GRAFANA_DIR = "debezium-grafana";
