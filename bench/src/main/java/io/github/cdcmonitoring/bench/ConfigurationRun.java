@@ -88,10 +88,52 @@ final class ConfigurationRun {
                 Map<String, String> settingsShown = new LinkedHashMap<>();
                 connector.config().fields().forEachRemaining(e -> settingsShown.put(e.getKey(),
                         e.getKey().contains("password") ? "(hidden)" : e.getValue().asText()));
-                return new Results.Configuration(name, settingsShown, start, drain, live, latency, steady, peaks,
+                return new Results.Configuration(name, settingsShown, start, null, drain, live, latency, steady, peaks,
                         total, failures);
             }
         }
+    }
+
+    /**
+     * The same connector on a fresh stack started right after a configuration's run: a warm start (the JVMs' and the
+     * operating system's caches hold what the previous stacks used), the start time the goal is about.
+     */
+    Results.StartTime warmStart(UnaryOperator<ConnectorConfig> variant) throws SQLException {
+        long launched = System.nanoTime();
+        try (LocalStack stack = LocalStack.builder().registerConnector(false).progress(log).start()) {
+            ConnectorRegistration.Result registered = stack.register(variant.apply(stack.connectorConfig()));
+            if (!registered.succeeded()) {
+                throw new IllegalStateException("registering the connector failed:\n" + registered.output());
+            }
+            String topic = stack.topic(TABLE);
+            try (TopicCounts counts = new TopicCounts(stack.bootstrapServers());
+                 Connection db = stack.postgres().connect();
+                 Statement insert = db.createStatement()) {
+                db.setAutoCommit(true);
+                return timeToFirstChange(stack, counts, topic, launched, "warm (a new stack after the run)",
+                        () -> insert.executeUpdate("INSERT INTO users (name, email) VALUES ('warm start', "
+                                + "'warm.start@example.com')"));
+            }
+        }
+    }
+
+    /** Inserts one row and waits for its event: seconds from {@code launched}, and each component's ready time. */
+    private static Results.StartTime timeToFirstChange(LocalStack stack, TopicCounts counts, String topic,
+                                                       long launched, String kind, SqlAction insertOne)
+            throws SQLException {
+        long before = counts.endOffset(topic);
+        insertOne.run();
+        Wait.until("the first change event in " + topic, Duration.ofSeconds(120), Duration.ofMillis(20),
+                () -> counts.endOffset(topic) > before);
+        double seconds = (System.nanoTime() - launched) / 1e9;
+        Map<String, Double> ready = new LinkedHashMap<>();
+        stack.readyAfter().forEach((component, after) -> ready.put(component, after.toMillis() / 1000.0));
+        return new Results.StartTime(kind, seconds, ready);
+    }
+
+    @FunctionalInterface
+    private interface SqlAction {
+        void run() throws SQLException;
     }
 
     /** The phases of one configuration; they share the stack and its measuring tools. */
@@ -120,14 +162,7 @@ final class ConfigurationRun {
         }
 
         Results.StartTime firstChange(long launched, String kind) throws SQLException {
-            long before = counts.endOffset(topic);
-            insertRows(1);
-            Wait.until("the first change event in " + topic, Duration.ofSeconds(120), Duration.ofMillis(20),
-                    () -> counts.endOffset(topic) > before);
-            double seconds = (System.nanoTime() - launched) / 1e9;
-            Map<String, Double> ready = new LinkedHashMap<>();
-            stack.readyAfter().forEach((component, after) -> ready.put(component, after.toMillis() / 1000.0));
-            return new Results.StartTime(kind, seconds, ready);
+            return timeToFirstChange(stack, counts, topic, launched, kind, () -> insertRows(1));
         }
 
         /**

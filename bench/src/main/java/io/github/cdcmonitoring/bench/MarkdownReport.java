@@ -129,7 +129,8 @@ final class MarkdownReport {
                 : c.footprint().cpuMicrosPerChange(), "%.0f µs", v -> v <= Anchors.CPU_MICROS_GOAL);
         goal("≤ 60 CPU-µs per change during the backlog drain", c -> c.drain().cpuMicrosPerEvent(), "%.0f µs",
                 v -> v <= Anchors.CPU_MICROS_GOAL);
-        goal("start to first captured change < 10 s (warm)", c -> c.start().secondsToFirstChange(), "%.1f s",
+        goal("start to first captured change < 10 s (warm)", c -> c.warm() == null ? Double.NaN
+                : c.warm().secondsToFirstChange(), "%.1f s",
                 v -> v < Anchors.START_GOAL_SECONDS);
         goal("whole stack < 1.5 GiB resident at peak", c -> c.peakTotalResidentBytes() / 1048576.0, "%,.0f MiB",
                 v -> v < Anchors.PEAK_TOTAL_GOAL_BYTES / 1048576.0);
@@ -144,8 +145,9 @@ final class MarkdownReport {
                 + " |".repeat(Math.max(0, r.configurations().size() - 1)) + " " + (worst >= Anchors.CEILING_RATIO_GOAL ? "met"
                 : "**missed**") + " |");
         line("");
-        line("The start-time goal is for a warm start; the first configuration's stack is the first start after the "
-                + "build (cold), the second's is warm. The memory total covers PostgreSQL, the broker, Connect, the "
+        line("The start-time goal is for a warm start: the first configuration's stack is the first start after the "
+                + "build (cold), so that configuration also starts a second stack after its run (warm); the second "
+                + "configuration's stack is warm. The memory total covers PostgreSQL, the broker, Connect, the "
                 + "generator, the change exporter and Prometheus (scraping Connect with the repository's rules; its "
                 + "other jobs have no target in the benchmark, so it holds fewer series than in the full stack); "
                 + "postgres_exporter does not run in the benchmark.");
@@ -276,8 +278,11 @@ final class MarkdownReport {
         line("| | start | seconds | ready after (s) |");
         line("|---|---|---:|---|");
         for (Results.Configuration c : r.configurations()) {
-            line("| " + c.name() + " | " + c.start().kind() + " | **" + fmt(c.start().secondsToFirstChange(), 1)
-                    + "** | " + join(c.start().readyAfterSeconds()) + " |");
+            for (Results.StartTime start : c.warmStart() == null ? List.of(c.start())
+                    : List.of(c.start(), c.warmStart())) {
+                line("| " + c.name() + " | " + start.kind() + " | **" + fmt(start.secondsToFirstChange(), 1)
+                        + "** | " + join(start.readyAfterSeconds()) + " |");
+            }
         }
         line("");
     }

@@ -16,12 +16,26 @@ record Results(String date, String mode, Machine machine, Map<String, String> ve
     }
 
     /** One connector configuration, on a stack of its own. */
-    record Configuration(String name, Map<String, String> connectorSettings, StartTime start, Drain drain, Live live,
+    record Configuration(String name, Map<String, String> connectorSettings, StartTime start, StartTime warmStart,
+                         Drain drain, Live live,
                          List<LatencyWindow> latency, SteadyFootprint footprint, Map<String, Long> peakResidentBytes,
                          long peakTotalResidentBytes, List<String> failures) {
+
+        Configuration withWarmStart(StartTime warm) {
+            return new Configuration(name, connectorSettings, start, warm, drain, live, latency, footprint,
+                    peakResidentBytes, peakTotalResidentBytes, failures);
+        }
+
+        /** The warm start: a second stack's, or this run's own when it was warm already. */
+        StartTime warm() {
+            return warmStart != null ? warmStart : start.kind().startsWith("warm") ? start : null;
+        }
     }
 
-    /** {@code LocalStack} start to the first change event in Kafka; cold = the first stack started after the build. */
+    /**
+     * {@code LocalStack} start to the first change event in Kafka; cold = the first stack started after the build,
+     * warm = a stack started after another (a configuration's {@code warmStart}: null when not measured).
+     */
     record StartTime(String kind, double secondsToFirstChange, Map<String, Double> readyAfterSeconds) {
     }
 

@@ -35,6 +35,8 @@ class BenchmarkSmokeTest {
         }
         JsonNode configurations = results.path("configurations");
         assertThat(configurations).hasSize(2);
+        // The first stack is the cold start; the warm-start goal needs a second stack of that configuration.
+        assertThat(configurations.get(0).path("warmStart").path("secondsToFirstChange").asDouble()).isPositive();
         for (JsonNode c : configurations) {
             String name = c.path("name").asText();
             assertThat(c.path("start").path("secondsToFirstChange").asDouble()).as(name).isPositive();
@@ -47,9 +49,11 @@ class BenchmarkSmokeTest {
             for (JsonNode window : c.path("latency")) {
                 assertThat(window.path("consumer").path("p99").isNumber()).as(name).isTrue();
                 assertThat(window.path("exporter").has("p99")).as(name).isTrue();
+                assertThat(window.path("coresBusy").asDouble()).as(name).isPositive();
             }
             assertThat(c.path("footprint").path("cpuMicrosPerChange").asDouble()).as(name).isPositive();
             assertThat(c.path("peakTotalResidentBytes").asLong()).as(name).isPositive();
+            assertThat(c.path("peakResidentBytes").path("Prometheus").asLong()).as(name).isPositive();
         }
         for (String plot : new String[] {"latency-vs-rate.png", "live-capture.png", "drain.png", "anchors-drain.png", "anchors-latency.png"}) {
             BufferedImage image = ImageIO.read(out.resolve(plot).toFile());

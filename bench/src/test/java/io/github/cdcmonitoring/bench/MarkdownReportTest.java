@@ -40,6 +40,7 @@ class MarkdownReportTest {
                 new Results.Quantiles(42, 85, 98, Double.NaN), true, Map.of("current", 30.0), 0.8);
         Results.Configuration shipped = new Results.Configuration("shipped", Map.of("poll.interval.ms", "50"),
                 new Results.StartTime("cold", 12.5, Map.of("kafka", 4.0)),
+                new Results.StartTime("warm (a new stack after the run)", 9.5, Map.of("kafka", 3.0)),
                 new Results.Drain(1000, 1.0, 1000, true, Map.of("Kafka Connect", 0.05), 50,
                         Map.of("Kafka Connect", 300L << 20), List.of(new double[] {0.5, 900}, new double[] {1, 1100})),
                 new Results.Live(3, 1000, 990, 3000, 3000, 1.0, 0.4,
