@@ -2,6 +2,7 @@ package io.github.cdcmonitoring.exporter;
 
 import io.github.cdcmonitoring.service.ServiceMain;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,12 +52,9 @@ class KafkaWaitTest {
     void sigtermWhileWaitingExitsWithStatus0() throws Exception {
         Path log = dir.resolve("out.log");
         Process process = start(Map.of(), log);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         // SIGTERM only once the exporter is inside its wait for Kafka: it has logged a failed attempt.
-        while (Files.readString(log).lines().noneMatch(line -> line.contains("waiting for Kafka at "))) {
-            assertThat(System.nanoTime()).as("waiting for Kafka").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        await("the exporter waiting for Kafka").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.readString(log).lines().anyMatch(line -> line.contains("waiting for Kafka at ")));
 
         long stopAsked = System.nanoTime();
         process.destroy(); // SIGTERM

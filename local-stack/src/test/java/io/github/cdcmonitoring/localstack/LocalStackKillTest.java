@@ -5,14 +5,17 @@ import static io.github.cdcmonitoring.testsupport.ChildJvm.awaitReadyLine;
 import static io.github.cdcmonitoring.testsupport.ChildJvm.javaExecutable;
 import static io.github.cdcmonitoring.testsupport.ChildJvm.processesNaming;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.github.cdcmonitoring.repo.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,8 +64,11 @@ class LocalStackKillTest {
         child.destroyForcibly(); // SIGKILL
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         long killedAt = System.currentTimeMillis();
-        while (System.currentTimeMillis() < killedAt + CLEANUP_LIMIT_MS && !leftovers(started, workDir, postgresDir).isEmpty()) {
-            Thread.sleep(200);
+        try {
+            await().atMost(Duration.ofMillis(CLEANUP_LIMIT_MS)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> leftovers(started, workDir, postgresDir).isEmpty());
+        } catch (ConditionTimeoutException stillThere) {
+            // the assertion below names what is left
         }
         List<String> left = leftovers(started, workDir, postgresDir);
         left.addAll(nativeLibrariesExtractedSince(startedAt));

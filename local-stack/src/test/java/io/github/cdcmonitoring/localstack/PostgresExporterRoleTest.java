@@ -1,6 +1,7 @@
 package io.github.cdcmonitoring.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.cdcmonitoring.postgres.RepoPostgres;
@@ -94,22 +95,11 @@ class PostgresExporterRoleTest {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().contains("pg_up")) {
-                    return response.body();
-                }
-            } catch (java.io.IOException notListeningYet) {
-                if (System.nanoTime() > deadline) {
-                    throw notListeningYet;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("postgres_exporter gave no metrics within 20 s");
-            }
-            Thread.sleep(200);
-        }
+        // Until it listens and answers with the pg_up metric (it binds a moment after it starts).
+        return await("postgres_exporter's metrics").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .ignoreException(java.io.IOException.class)
+                .until(() -> http.send(request, HttpResponse.BodyHandlers.ofString()),
+                        response -> response.statusCode() == 200 && response.body().contains("pg_up"))
+                .body();
     }
 }
