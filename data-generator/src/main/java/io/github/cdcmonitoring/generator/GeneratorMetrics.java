@@ -11,7 +11,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
  * several generators (or a test and the code it embeds) can live in one JVM without clashing over the default one.
  *
  * <ul>
- *   <li>{@code generator_committed_rows_total{table,operation}}: the same numbers as {@link CommittedCounts}</li>
+ *   <li>{@code generator_committed_rows_total{schema,table,operation}}: the same numbers as {@link CommittedCounts};
+ *       schema is always {@value RowChanges#SCHEMA}</li>
  *   <li>{@code generator_committed_transactions_total}</li>
  *   <li>{@code generator_errors_total{kind}}: failed attempts, each retried; kind is {@code connect} (no connection),
  *       {@code statement} (a statement failed, the transaction rolled back) or {@code commit} (COMMIT failed)</li>
@@ -38,7 +39,7 @@ final class GeneratorMetrics implements AutoCloseable {
         committedRows = Counter.builder()
                 .name("generator_committed_rows_total")
                 .help("Rows changed by committed transactions of the data generator")
-                .labelNames("table", "operation")
+                .labelNames("schema", "table", "operation")
                 .withoutExemplars()
                 .register(registry);
         committedTransactions = Counter.builder()
@@ -69,7 +70,7 @@ final class GeneratorMetrics implements AutoCloseable {
         // Every series exists from the start at 0, so that rate() and absent() work before the first change.
         for (String table : RowChanges.TABLES) {
             for (String operation : RowChanges.OPERATIONS) {
-                committedRows.initLabelValues(table, operation);
+                committedRows.initLabelValues(RowChanges.SCHEMA, table, operation);
             }
         }
         for (String kind : new String[] {CONNECT, STATEMENT, COMMIT}) {
@@ -94,8 +95,8 @@ final class GeneratorMetrics implements AutoCloseable {
             for (int operation = 0; operation < RowChanges.OPERATIONS.size(); operation++) {
                 long rows = changes.get(table, operation);
                 if (rows != 0) {
-                    committedRows.labelValues(RowChanges.TABLES.get(table), RowChanges.OPERATIONS.get(operation))
-                            .inc(rows);
+                    committedRows.labelValues(RowChanges.SCHEMA, RowChanges.TABLES.get(table),
+                            RowChanges.OPERATIONS.get(operation)).inc(rows);
                 }
             }
         }

@@ -8,6 +8,13 @@ import java.util.List;
  */
 final class RowChanges {
 
+    /**
+     * The schema of both tables. The statements name them unqualified; the generator's role has the default
+     * search_path ("$user", public) and init-db.sql creates them in public and no schema named after the role, so
+     * they resolve to public.users and public.orders. The metrics carry it because other schemas hold tables of the
+     * same names (the inventory dataset's inventory.orders), and the change exporter labels schema and table alike.
+     */
+    static final String SCHEMA = "public";
     static final List<String> TABLES = List.of("users", "orders");
     static final List<String> OPERATIONS = List.of("insert", "update", "delete");
 

@@ -12,14 +12,18 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** What /metrics reports equals what the database holds; and a rate is held, not exceeded in a burst. */
+/**
+ * What /metrics reports equals what the database holds, per schema and table; and a rate is held, not exceeded in a
+ * burst.
+ */
 @Timeout(120)
 class MetricsEndpointTest {
 
     private static final String ROWS = "generator_committed_rows_total";
 
+    /** With the inventory dataset: its inventory.orders must not be confused with the generator's public.orders. */
     @AutoClose
-    private static final RepoPostgres pg = RepoPostgres.start();
+    private static final RepoPostgres pg = RepoPostgres.start(0, true);
     private static final Tables tables = new Tables(pg);
 
     @Test
@@ -34,20 +38,31 @@ class MetricsEndpointTest {
             assertThat(seconds).isBetween(1.45, 15.0);
 
             PrometheusText metrics = PrometheusText.scrape("http://127.0.0.1:" + generator.metricsPort() + "/metrics");
+            // keyed by the labels as scraped, schema.table/operation, so that a wrong schema label cannot match
             Map<String, Long> scraped = new HashMap<>();
-            for (String table : RowChanges.TABLES) {
-                for (String operation : RowChanges.OPERATIONS) {
-                    scraped.put(table + "/" + operation,
-                            (long) metrics.value(ROWS, "table", table, "operation", operation));
-                }
+            for (PrometheusText.Sample sample : metrics.named(ROWS)) {
+                assertThat(sample.labels()).containsOnlyKeys("schema", "table", "operation");
+                scraped.put(sample.labels().get("schema") + "." + sample.labels().get("table") + "/"
+                        + sample.labels().get("operation"), (long) sample.value());
             }
-            assertThat(tables.rows("users")).isEqualTo(scraped.get("users/insert") - scraped.get("users/delete"));
-            assertThat(tables.rows("orders")).isEqualTo(scraped.get("orders/insert") - scraped.get("orders/delete"));
-            assertThat(scraped.get("users/insert")).isPositive();
-            assertThat(scraped.get("orders/insert")).isPositive();
-            // Updates leave no trace in row counts; PostgreSQL's statistics count them (exact in a run without errors).
+            // the generator writes users and orders of schema public (pg_stat_user_tables below confirms where)
+            assertThat(scraped).as("%s by schema.table/operation", ROWS).containsOnlyKeys(
+                    RowChanges.TABLES.stream().flatMap(table -> RowChanges.OPERATIONS.stream()
+                            .map(operation -> "public." + table + "/" + operation)).toList());
+            assertThat(tables.rows("public.users"))
+                    .isEqualTo(scraped.get("public.users/insert") - scraped.get("public.users/delete"));
+            assertThat(tables.rows("public.orders"))
+                    .isEqualTo(scraped.get("public.orders/insert") - scraped.get("public.orders/delete"));
+            assertThat(scraped.get("public.users/insert")).isPositive();
+            assertThat(scraped.get("public.orders/insert")).isPositive();
+            // Updates leave no trace in row counts; PostgreSQL's statistics count them (exact in a run without errors),
+            // per schema and table as PostgreSQL names them.
+            Map<String, Long> expected = new HashMap<>(scraped);
+            for (String operation : RowChanges.OPERATIONS) {
+                expected.put("inventory.orders/" + operation, 0L);
+            }
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                    assertThat(Tables.difference(tables.statistics(), statsBefore)).isEqualTo(scraped));
+                    assertThat(Tables.difference(tables.statistics(), statsBefore)).isEqualTo(expected));
 
             assertThat(metrics.value("generator_committed_transactions_total")).isEqualTo(150);
             assertThat(metrics.value("generator_transaction_duration_seconds_count")).isEqualTo(150);

@@ -36,7 +36,8 @@ final class Tables {
     }
 
     /**
-     * PostgreSQL's own tally of rows inserted/updated/deleted per table (pg_stat_user_tables). It also counts rows of
+     * PostgreSQL's own tally of rows inserted/updated/deleted per table (pg_stat_user_tables), keyed
+     * {@code schema.table/operation}: every table named users or orders, in whatever schema. It also counts rows of
      * rolled-back transactions, so it equals the generator's committed counts only in a run without failures; and it
      * is flushed asynchronously, so compare with a wait.
      */
@@ -44,7 +45,7 @@ final class Tables {
         Map<String, Long> stats = new HashMap<>();
         try (Connection c = pg.connect(); Statement s = c.createStatement()) {
             s.execute("SELECT pg_stat_clear_snapshot()");
-            try (ResultSet rs = s.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del "
+            try (ResultSet rs = s.executeQuery("SELECT schemaname || '.' || relname, n_tup_ins, n_tup_upd, n_tup_del "
                     + "FROM pg_stat_user_tables WHERE relname IN ('users', 'orders')")) {
                 while (rs.next()) {
                     stats.put(rs.getString(1) + "/insert", rs.getLong(2));
@@ -64,11 +65,12 @@ final class Tables {
         return diff;
     }
 
+    /** The committed counts keyed like {@link #statistics()}: {@code public.users/insert}. */
     static Map<String, Long> asMap(CommittedCounts counts) {
         Map<String, Long> map = new HashMap<>();
         for (String table : RowChanges.TABLES) {
             for (String operation : RowChanges.OPERATIONS) {
-                map.put(table + "/" + operation, counts.rows(table, operation));
+                map.put(RowChanges.SCHEMA + "." + table + "/" + operation, counts.rows(table, operation));
             }
         }
         return map;
