@@ -12,10 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the distribution's promtool (Debian: package prometheus), which CI installs; tests fail without it. */
+/**
+ * Runs the distribution's promtool 3.5 (Debian: package promtool from the unstable suite; Debian 12's own is 2.42),
+ * which CI installs with .ci/install-packages; tests fail without it.
+ */
 final class Promtool {
 
-    static final String INSTALL_HINT = "promtool not found on PATH: apt-get install -y prometheus";
+    static final String INSTALL_HINT = "promtool not found on PATH: sudo bash .ci/install-packages (promtool 3.5)";
     private static final long TIMEOUT_SECONDS = 120;
 
     record Result(int exitCode, String output) {

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,9 @@ class RuleFilesTest {
             Pattern.compile("(Connect|Debezium|Postgres|Cdc|ChangeExporter|DataGenerator|Prometheus)[A-Z][A-Za-z0-9]*");
     private static final Pattern RECORD_NAME = Pattern.compile("[a-z_]+:[a-z0-9_]+:[a-z0-9_]+");
     private static final Pattern LABEL_REFERENCE = Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)");
+    /** A pg_replication_slots_* series read, with its selector if it has one. */
+    private static final Pattern SLOT_SERIES = Pattern.compile("pg_replication_slots_[a-z_]+(\\{[^}]*})?");
+    private static final Pattern DATNAME_SELECTOR = Pattern.compile("datname\\s*!?=~?\\s*\"");
     /** Several scrape intervals: 4 x 15 s. */
     private static final Duration SHORTEST_FOR = Duration.ofMinutes(1);
 
@@ -66,24 +70,59 @@ class RuleFilesTest {
     }
 
     /**
-     * Rules that gate on the captured database's own statistics select it by name: a POSTGRES_DB changed in .env
-     * without them would leave those selectors matching nothing, and the alerts silently unable to fire.
+     * The slot alerts and the stall alerts watch the connector's replication slot, selected by name: every read of a
+     * pg_replication_slots_* series selects slot_name, and it is the slot.name register-postgresql.json registers.
+     * A slot renamed there alone would leave those selectors matching nothing, and the alerts silently unable to fire.
      */
     @Test
-    void everyDatnameSelectorNamesTheDatabaseOfDotEnv() throws IOException {
-        String database = Files.readAllLines(Shipped.dir().getParent().resolve(".env")).stream()
-                .filter(line -> line.startsWith("POSTGRES_DB=")).map(line -> line.substring("POSTGRES_DB=".length()))
-                .findFirst().orElseThrow(() -> new AssertionError(".env sets no POSTGRES_DB"));
-        Pattern datname = Pattern.compile("datname\\s*=~?\\s*\"([^\"]*)\"");
-        List<String> selectors = new java.util.ArrayList<>();
+    void everySlotSeriesIsSelectedByTheSlotNameOfRegisterPostgresqlJson() throws IOException {
+        JsonNode registration = new ObjectMapper().readTree(Shipped.dir().getParent().resolve("register-postgresql.json")
+                .toFile());
+        String slot = registration.path("config").path("slot.name").asText();
+        assertThat(slot).as("slot.name in register-postgresql.json").isNotBlank();
+        List<String> reads = new java.util.ArrayList<>();
         for (Rule rule : rules) {
-            Matcher matcher = datname.matcher(rule.expr());
+            Matcher matcher = SLOT_SERIES.matcher(rule.expr());
             while (matcher.find()) {
-                selectors.add(rule.name() + ": datname=\"" + matcher.group(1) + "\"");
+                reads.add(rule.name() + ": " + matcher.group());
             }
         }
-        assertThat(selectors).as("datname selectors of the rules").isNotEmpty()
-                .allSatisfy(selector -> assertThat(selector).endsWith("datname=\"" + database + "\""));
+        assertThat(reads).as("reads of pg_replication_slots_* series").isNotEmpty()
+                .allSatisfy(read -> assertThat(read).contains("{slot_name=\"" + slot + "\"}"));
+        assertThat(reads).as("rules reading the connector's slot")
+                .anySatisfy(read -> assertThat(read).startsWith("DebeziumStalledCapture: "))
+                .anySatisfy(read -> assertThat(read).startsWith("ConnectSourceTaskStalled: "))
+                .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotInactive: "))
+                .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotWalRetained: "))
+                .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotWalLimitPredicted: "))
+                .anySatisfy(read -> assertThat(read).startsWith("PostgresSlotMetricsAbsent: "));
+    }
+
+    /**
+     * The captured database is the one the connector's slot names (postgres_exporter's `database` label), never a
+     * database name written into a rule: such a name goes stale when POSTGRES_DB changes, and gates every connector
+     * on a database none of them may capture.
+     */
+    @Test
+    void noRuleNamesADatabase() {
+        assertThat(rules).filteredOn(rule -> DATNAME_SELECTOR.matcher(rule.expr()).find())
+                .extracting(Rule::name).as("rules selecting datname by name").isEmpty();
+    }
+
+    /** A recording rule nobody reads costs an evaluation every 15 s and reads as if something depended on it. */
+    @Test
+    void everyRecordingRuleIsReadByAnAlertOrADashboard() throws IOException {
+        StringBuilder readers = new StringBuilder();
+        alerts().forEach(alert -> readers.append(alert.expr()).append('\n'));
+        try (Stream<Path> dashboards = Files.list(Shipped.dir().getParent().resolve("debezium-grafana/dashboards"))) {
+            for (Path dashboard : dashboards.filter(f -> f.toString().endsWith(".json")).toList()) {
+                readers.append(Files.readString(dashboard)).append('\n');
+            }
+        }
+        List<String> records = rules.stream().filter(rule -> !rule.isAlert()).map(Rule::name).toList();
+        assertThat(records).as("recording rules").isNotEmpty();
+        assertThat(records).filteredOn(name -> !readers.toString().contains(name))
+                .as("recording rules that no alert expression and no dashboard reads").isEmpty();
     }
 
     @Test
