@@ -272,7 +272,10 @@ class ComposeFileTest {
         assertThat(queueBytes % (1024 * 1024)).as("max.queue.size.in.bytes in whole MiB").isZero();
 
         List<String> lines = composeText.lines().toList();
-        int at = lines.indexOf(lines.stream().filter(l -> l.strip().startsWith("HEAP_OPTS:")).findFirst().orElseThrow());
+        int at = 0;
+        while (!lines.get(at).strip().startsWith("HEAP_OPTS:")) {
+            at++;
+        }
         StringBuilder comment = new StringBuilder();
         for (int i = at - 1; i >= 0 && lines.get(i).strip().startsWith("#"); i--) {
             comment.insert(0, lines.get(i).strip().substring(1) + " ");
