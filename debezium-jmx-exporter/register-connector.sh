@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Registers, or updates in place, a Kafka Connect connector from a {"name": ..., "config": {...}} file, the form the
-# README's curl command posts. Used by the compose stack's one-shot connector-init service and by the native test
-# harness, so both go through the same path.
+# Registers, or updates in place, a Kafka Connect connector from a {"name": ..., "config": {...}} file, the form of
+# register-postgresql.json. Used by the compose stack's one-shot connector-init service and by the native test
+# harness, so both go through the same path. It runs where the connector's database host resolves (inside compose,
+# postgres) and needs psql there: from the host, use the README's curl commands or `docker compose run --rm
+# connector-init`.
 #
 #   CONNECT_URL=http://connect:8083 register-connector.sh register-postgresql.json
 #

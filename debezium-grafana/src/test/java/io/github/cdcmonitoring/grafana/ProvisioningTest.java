@@ -2,18 +2,20 @@ package io.github.cdcmonitoring.grafana;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
  * The provisioning files, and that they agree with where docker-compose.yml mounts them: Grafana reads
- * /etc/grafana/provisioning/{datasources,dashboards}/*.yml, and the dashboard provider's path must be the folder the
- * dashboard files are mounted at.
+ * /etc/grafana/provisioning/{datasources,dashboards}/*.yml (each sub-folder mounted on its own), and the dashboard
+ * provider's path must be the folder the dashboard files are mounted at.
  */
 class ProvisioningTest {
 
@@ -64,7 +66,6 @@ class ProvisioningTest {
         Map<String, Object> grafana = (Map<String, Object>) services.get("grafana");
         Map<String, String> mounts = mounts(grafana);
         assertThat(mounts).as("grafana volumes (container path -> source)")
-                .containsEntry(PROVISIONING_MOUNT, "./debezium-grafana/provisioning")
                 .containsEntry(providerPath(), "./debezium-grafana/dashboards");
 
         // The home dashboard is the overview, by its path inside the container, and that file is shipped.
@@ -76,6 +77,46 @@ class ProvisioningTest {
         Path provisioning = Shipped.REPO.file("debezium-grafana/provisioning");
         assertThat(provisioning.resolve("datasources/datasource.yml")).isRegularFile();
         assertThat(provisioning.resolve("dashboards/dashboards.yml")).isRegularFile();
+    }
+
+    /**
+     * The image creates empty provisioning folders (datasources, dashboards, notifiers, plugins, access-control,
+     * alerting: grafana/grafana's Dockerfile) and Grafana logs an error at every start for a missing plugins/ or
+     * alerting/ one (pkg/services/provisioning/{plugins,alerting}/config_reader.go). A mount over the whole folder hides
+     * them; mounting each sub-folder the repository has keeps them.
+     */
+    @Test
+    void composeMountsEachProvisioningSubfolderAndNeverTheWholeFolder() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> grafana = (Map<String, Object>) ((Map<String, Object>) Shipped.yaml("docker-compose.yml")
+                .get("services")).get("grafana");
+        Map<String, String> mounts = mounts(grafana);
+        assertThat(mounts).as("a mount over " + PROVISIONING_MOUNT + " itself hides the image's empty folders")
+                .doesNotContainKey(PROVISIONING_MOUNT);
+        assertThat(provisioningSubfolders()).as("the repository's provisioning folders")
+                .containsOnlyKeys(PROVISIONING_MOUNT + "/datasources", PROVISIONING_MOUNT + "/dashboards");
+        assertThat(provisioningMounts(mounts)).isEqualTo(provisioningSubfolders());
+    }
+
+    /** Container path -> host source of each repository sub-folder of debezium-grafana/provisioning, as compose writes it. */
+    private static Map<String, String> provisioningSubfolders() throws IOException {
+        Map<String, String> folders = new TreeMap<>();
+        try (var entries = Files.list(Shipped.REPO.file("debezium-grafana/provisioning"))) {
+            entries.filter(Files::isDirectory).map(f -> f.getFileName().toString()).forEach(name ->
+                    folders.put(PROVISIONING_MOUNT + "/" + name, "./debezium-grafana/provisioning/" + name));
+        }
+        return folders;
+    }
+
+    /** The mounts at or below the provisioning folder. */
+    private static Map<String, String> provisioningMounts(Map<String, String> mounts) {
+        Map<String, String> below = new TreeMap<>();
+        mounts.forEach((target, source) -> {
+            if (target.equals(PROVISIONING_MOUNT) || target.startsWith(PROVISIONING_MOUNT + "/")) {
+                below.put(target, source);
+            }
+        });
+        return below;
     }
 
     @Test

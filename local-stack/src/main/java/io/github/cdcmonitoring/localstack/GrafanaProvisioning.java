@@ -27,6 +27,13 @@ final class GrafanaProvisioning {
     /** Where compose mounts debezium-grafana/dashboards in the grafana container. */
     static final String CONTAINER_DASHBOARDS = "/var/lib/grafana/dashboards";
 
+    /**
+     * The provisioning folders the grafana/grafana image creates (its Dockerfile), empty but for the two compose mounts
+     * from the repository. Grafana logs an error at every start for a missing plugins/ or alerting/ folder.
+     */
+    static final List<String> IMAGE_FOLDERS =
+            List.of("datasources", "dashboards", "notifiers", "plugins", "access-control", "alerting");
+
     private GrafanaProvisioning() {
     }
 
@@ -72,6 +79,7 @@ final class GrafanaProvisioning {
                 + " beside it or at /usr/share/grafana");
     }
 
+    /** The repository's provisioning with local addresses, beside the image's empty folders, as the container sees it. */
     static void copyProvisioning(Path source, Path target, String prometheusUrl, Path dashboards) {
         if (!Files.isDirectory(source)) {
             throw new IllegalStateException("missing " + source);
@@ -86,6 +94,9 @@ final class GrafanaProvisioning {
                 } else {
                     Files.copy(file, copy);
                 }
+            }
+            for (String folder : IMAGE_FOLDERS) {
+                Files.createDirectories(target.resolve(folder));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + source + " to " + target, e);

@@ -225,6 +225,71 @@ class ComposeFileTest {
     }
 
     @Test
+    void aServiceThatNamesTheImageItBuildsNeverPullsIt() {
+        // With build: and image: but no pull_policy, Compose first tries to pull the image name from a registry and
+        // builds only when that fails (pkg/compose/pull.go, "image can be built, so we can ignore pull failure"):
+        // whoever publishes the name would have their image run with this stack's passwords. A service with build:
+        // and no image: is never pulled (mustPull skips an empty image name).
+        List<String> pulled = new ArrayList<>();
+        compose.get("services").fields().forEachRemaining(service -> {
+            JsonNode s = service.getValue();
+            if (s.has("build") && s.has("image") && !"build".equals(s.path("pull_policy").asText())) {
+                pulled.add(service.getKey() + " builds " + s.path("image").asText() + " with pull_policy '"
+                        + s.path("pull_policy").asText() + "'");
+            }
+        });
+        assertThat(pulled).as("services that build a named image without pull_policy: build").isEmpty();
+        assertThat(compose.at("/services/connect/pull_policy").asText()).isEqualTo("build");
+    }
+
+    @Test
+    void theReadmeRequiresTheBuildxThatComposeBuildsWith() throws IOException {
+        // Compose 2.40.2 and later refuse buildx older than 0.17 ("compose build requires buildx 0.17 or later",
+        // pkg/compose/build_bake.go), and Compose 5 without buildx falls back to the classic builder (BuilderV1,
+        // pkg/compose/build_classic.go), which rejects RUN --mount and reads no Dockerfile.dockerignore.
+        boolean builds = false;
+        for (JsonNode service : compose.get("services")) {
+            builds |= service.has("build");
+        }
+        assertThat(builds).as("the compose file builds images").isTrue();
+        String readme = Files.readString(repo.file("README.md"));
+        Matcher line = Pattern.compile("(?m)^Requirements:.*$").matcher(readme);
+        assertThat(line.find()).as("README.md has a line starting with 'Requirements:'").isTrue();
+        Matcher buildx = Pattern.compile("buildx(?: plugin)? (\\d+)\\.(\\d+)").matcher(line.group());
+        assertThat(buildx.find()).as("README's '" + line.group() + "' names the buildx version").isTrue();
+        assertThat(Integer.parseInt(buildx.group(1)) * 1000 + Integer.parseInt(buildx.group(2)))
+                .as("buildx minimum in README's '" + line.group() + "'").isGreaterThanOrEqualTo(17);
+    }
+
+    @Test
+    void theConnectHeapCommentNamesTheHeapAndQueueItSets() throws IOException {
+        // The comment above HEAP_OPTS argues from two figures: both must be the ones the files set.
+        String heapOpts = compose.at("/services/connect/environment/HEAP_OPTS").asText();
+        Matcher xmx = Pattern.compile("-Xmx(\\d+)m").matcher(heapOpts);
+        assertThat(xmx.find()).as("HEAP_OPTS " + heapOpts + " sets -Xmx in MiB").isTrue();
+        long queueBytes = new ObjectMapper().readTree(repo.file("register-postgresql.json").toFile())
+                .at("/config/max.queue.size.in.bytes").asLong();
+        assertThat(queueBytes % (1024 * 1024)).as("max.queue.size.in.bytes in whole MiB").isZero();
+
+        List<String> lines = composeText.lines().toList();
+        int at = 0;
+        while (!lines.get(at).strip().startsWith("HEAP_OPTS:")) {
+            at++;
+        }
+        StringBuilder comment = new StringBuilder();
+        for (int i = at - 1; i >= 0 && lines.get(i).strip().startsWith("#"); i--) {
+            comment.insert(0, lines.get(i).strip().substring(1) + " ");
+        }
+        Set<String> mib = new TreeSet<>();
+        Matcher figure = Pattern.compile("(\\d+) MiB").matcher(comment);
+        while (figure.find()) {
+            mib.add(figure.group(1));
+        }
+        assertThat(mib).as("MiB figures in the comment above HEAP_OPTS: " + comment)
+                .containsExactlyInAnyOrder(Long.toString(queueBytes / (1024 * 1024)), xmx.group(1));
+    }
+
+    @Test
     void theReadmeRequiresTheDockerVersionTheComposeFileNeeds() throws IOException {
         // Healthcheck start_interval is refused by Docker Engines older than 25.0 (API 1.44).
         List<String> needsEngine25 = new ArrayList<>();
@@ -374,7 +439,8 @@ class ComposeFileTest {
                 .contains("./debezium-prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro,z",
                         "./debezium-prometheus/rules:/etc/prometheus/rules:ro,z", "prometheus-data:/prometheus");
         assertThat(strings(compose.at("/services/grafana/volumes"))).contains(
-                "./debezium-grafana/provisioning:/etc/grafana/provisioning:ro,z",
+                "./debezium-grafana/provisioning/datasources:/etc/grafana/provisioning/datasources:ro,z",
+                "./debezium-grafana/provisioning/dashboards:/etc/grafana/provisioning/dashboards:ro,z",
                 "./debezium-grafana/dashboards:/var/lib/grafana/dashboards:ro,z",
                 "grafana-data:/var/lib/grafana");
 

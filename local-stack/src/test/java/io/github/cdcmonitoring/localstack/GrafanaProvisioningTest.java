@@ -43,6 +43,16 @@ class GrafanaProvisioningTest {
         assertThat(localProviders).isEqualTo(shippedProviders);
     }
 
+    @Test
+    void theFoldersGrafanaLooksForExistAsInTheImage() throws IOException {
+        // In compose, each repository sub-folder is mounted beside the image's empty ones; a missing plugins/ or
+        // alerting/ folder makes Grafana log an error at every start.
+        GrafanaProvisioning.copyProvisioning(SHIPPED, dir, "http://127.0.0.1:19090",
+                LiveMonitoring.repoFile("debezium-grafana/dashboards"));
+        assertThat(dir.resolve("plugins")).isEmptyDirectory();
+        assertThat(dir.resolve("alerting")).isEmptyDirectory();
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> first(Map<String, Object> root, String key) {
         return (Map<String, Object>) ((List<?>) root.get(key)).get(0);
