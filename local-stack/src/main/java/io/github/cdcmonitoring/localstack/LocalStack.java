@@ -362,7 +362,8 @@ public final class LocalStack implements AutoCloseable {
             throw new IllegalStateException("Prometheus already runs in this stack at " + prometheus.url());
         }
         Path binary = Executables.find("prometheus").orElseThrow(() -> new IllegalStateException("prometheus is "
-                + "not installed (not on PATH); install with: apt-get install -y prometheus"));
+                + "not installed (not on PATH); install with: " + StackConfiguration.INSTALL_COMMAND));
+        StackConfiguration.requirePrometheus3(binary, config.env);
         int[] free = Ports.free(StackConfiguration.PROMETHEUS_JOBS.size() + 1);
         Map<String, Integer> jobs = new LinkedHashMap<>();
         int next = 0;

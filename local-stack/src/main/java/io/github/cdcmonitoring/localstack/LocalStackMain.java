@@ -19,7 +19,7 @@ public final class LocalStackMain {
               Runs PostgreSQL, Kafka and Kafka Connect with the Debezium connector natively, registers
               register-postgresql.json, then starts the data generator, the change exporter, postgres_exporter and
               Prometheus (and Grafana where it is installed), on the ports .env gives the compose stack.
-              Needs: apt-get install -y prometheus prometheus-postgres-exporter
+              Needs Prometheus 3 and postgres_exporter of the line .env pins: sudo bash .ci/install-packages
               Ctrl-C or SIGTERM stops everything and removes the temporary files.
               --inventory  load inventory.sql too (as LOAD_INVENTORY=true in .env does)""";
     private static final long HEALTH_CHECK_MS = 2_000;

@@ -4,6 +4,7 @@ import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,11 @@ final class StackConfiguration {
     private static final Pattern COMPOSE_DATABASE = Pattern.compile("(^|@|//)postgres(:5432)?([/?]|$)");
     static final String GRAFANA_DIR = "debezium-grafana";
     static final String BUILD_COMMAND = "./mvnw -pl local-stack -am package -DskipTests";
+    /**
+     * Installs every program the stack runs, each of the line .env pins: Debian 12's own {@code apt-get install
+     * prometheus} would give Prometheus 2.42 and postgres_exporter 0.11.
+     */
+    static final String INSTALL_COMMAND = "sudo bash .ci/install-packages";
 
     /** Loopback ports of every component; the monitoring ones are 0 without monitoring. */
     record StackPorts(int postgres, int kafka, int controller, int connect, int connectMetrics, int generatorMetrics,
@@ -138,41 +144,71 @@ final class StackConfiguration {
 
     /**
      * The programs the stack runs from PATH: register-connector.sh's jq, curl and psql always, Prometheus and
-     * postgres_exporter with the monitoring. Every missing one is named in a single line with the Debian packages
-     * that provide them, before anything starts.
+     * postgres_exporter with the monitoring. Every missing one is named in a single line with the command that
+     * installs them, before anything starts; so is a Prometheus or postgres_exporter too old for the stack
+     * ({@link #requireVersions}).
      */
     static Optional<Programs> programs(boolean monitoring) {
-        Map<String, String> missing = new LinkedHashMap<>();
-        for (String tool : new String[] {"jq", "curl"}) {
-            require(missing, Executables.find(tool), tool, tool);
+        List<String> missing = new ArrayList<>();
+        for (String tool : new String[] {"jq", "curl", "psql"}) {
+            require(missing, Executables.find(tool), tool);
         }
-        require(missing, Executables.find("psql"), "psql", "postgresql-client");
         if (!monitoring) {
             throwIfMissing(missing);
             return Optional.empty();
         }
-        Optional<Path> prometheus = require(missing, Executables.find("prometheus"), "prometheus", "prometheus");
+        Optional<Path> prometheus = require(missing, Executables.find("prometheus"), "prometheus");
         Optional<Path> postgresExporter = require(missing,
-                Executables.findAny("prometheus-postgres-exporter", "postgres_exporter"), "postgres_exporter",
-                "prometheus-postgres-exporter");
+                Executables.findAny("prometheus-postgres-exporter", "postgres_exporter"), "postgres_exporter");
         throwIfMissing(missing);
+        requireVersions(prometheus.orElseThrow(), postgresExporter.orElseThrow(), RepoFiles.locate().dotEnv());
         return Optional.of(new Programs(prometheus.orElseThrow(), postgresExporter.orElseThrow(),
                 Executables.findAny("grafana", "grafana-server")));
     }
 
-    private static Optional<Path> require(Map<String, String> missing, Optional<Path> found, String program,
-                                          String debianPackage) {
+    /**
+     * Refuses, in one line naming the version found, a Prometheus older than 3 and a postgres_exporter older than
+     * the line .env pins for the compose stack. Prometheus 2 evaluates the same rules differently (range selectors
+     * closed on the left, so {@code rate()}/{@code increase()} and the moment an alert fires differ) and the rule
+     * tests are written for 3. Debian 12's postgres_exporter 0.11 lacks the {@code pg_replication_slot_*} series of
+     * the current line and reports a lost slot's retained WAL as NaN; the rules and dashboards are checked against
+     * the pinned line, so an older exporter would leave panels and alerts silently empty.
+     */
+    static void requireVersions(Path prometheus, Path postgresExporter, DotEnv env) {
+        requirePrometheus3(prometheus, env);
+        String exporterSetting = "POSTGRES_EXPORTER_VERSION=" + env.get("POSTGRES_EXPORTER_VERSION");
+        ProgramVersion exporterPin = ProgramVersion.pinned("POSTGRES_EXPORTER_VERSION",
+                env.get("POSTGRES_EXPORTER_VERSION"));
+        ProgramVersion exporterFound = ProgramVersion.of(postgresExporter);
+        if (exporterFound.olderThan(exporterPin)) {
+            throw new IllegalStateException("postgres_exporter at " + postgresExporter + " is version "
+                    + exporterFound + "; the stack needs " + exporterPin.line() + " or newer (.env pins "
+                    + exporterSetting + "); install with: " + INSTALL_COMMAND);
+        }
+    }
+
+    /** See {@link #requireVersions}. */
+    static void requirePrometheus3(Path prometheus, DotEnv env) {
+        ProgramVersion.pinned("PROMETHEUS_VERSION", env.get("PROMETHEUS_VERSION"));
+        ProgramVersion found = ProgramVersion.of(prometheus);
+        if (found.major() < 3) {
+            throw new IllegalStateException("prometheus at " + prometheus + " is version " + found
+                    + "; the stack needs Prometheus 3 (.env pins PROMETHEUS_VERSION=" + env.get("PROMETHEUS_VERSION")
+                    + "); install with: " + INSTALL_COMMAND);
+        }
+    }
+
+    private static Optional<Path> require(List<String> missing, Optional<Path> found, String program) {
         if (found.isEmpty()) {
-            missing.put(program, debianPackage);
+            missing.add(program);
         }
         return found;
     }
 
-    private static void throwIfMissing(Map<String, String> missing) {
+    private static void throwIfMissing(List<String> missing) {
         if (!missing.isEmpty()) {
-            throw new IllegalStateException(String.join(", ", missing.keySet()) + (missing.size() == 1 ? " is" : " are")
-                    + " not installed (not on PATH); install with: apt-get install -y "
-                    + String.join(" ", new java.util.LinkedHashSet<>(missing.values())));
+            throw new IllegalStateException(String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
+                    + " not installed (not on PATH); install with: " + INSTALL_COMMAND);
         }
     }
 

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The postgres-exporter service's login, run for real: the compose service's environment (DATA_SOURCE_URI,
  * DATA_SOURCE_USER=cdc_monitor, DATA_SOURCE_PASS) against a PostgreSQL initialised by init-db.sql, with the only
- * change the server's address. The exporter binary is the distribution's postgres_exporter (Debian 0.11.1; the image
- * runs a newer one, see .env), so this proves the role's privileges and the connection settings, not the image.
+ * change the server's address. The exporter binary is Debian's build of the postgres_exporter line .env pins for the
+ * image (VersionsAgreeTest compares them), so this proves the role's privileges and the connection settings, not the
+ * image.
  */
 class PostgresExporterRoleTest {
 
@@ -36,8 +37,8 @@ class PostgresExporterRoleTest {
     @Test
     void cdcMonitorReadsTheReplicationSlotsButNoTableData() throws Exception {
         // Fails rather than skips: .ci/run installs it, and a skipped check would prove nothing.
-        assertThat(Files.isExecutable(EXPORTER)).as(EXPORTER + " is not installed (Debian: apt-get install -y "
-                + "prometheus-postgres-exporter; .ci/run does)").isTrue();
+        assertThat(Files.isExecutable(EXPORTER)).as(EXPORTER + " is not installed (install with: sudo bash "
+                + ".ci/install-packages; .ci/run does)").isTrue();
         Map<String, String> service = ComposeFile.read(repo.file("docker-compose.yml"), repo.dotEnv().asMap())
                 .serviceEnvironment("postgres-exporter");
         try (RepoPostgres pg = RepoPostgres.start()) {

@@ -65,6 +65,34 @@ class VersionsAgreeTest {
         }
     }
 
+    /*
+     * The tests, the rule unit tests and the native stack run the Prometheus, promtool and postgres_exporter on PATH
+     * (installed by .ci/install-packages, which derives the line from .env); the compose stack runs the images .env
+     * pins. Same major.minor, or the tests prove something about a Prometheus no compose user runs.
+     */
+    @Test
+    void installedPrometheusAndPromtoolAreThePinnedLine() {
+        ProgramVersion pin = ProgramVersion.pinned("PROMETHEUS_VERSION", env.get("PROMETHEUS_VERSION"));
+        for (String program : List.of("prometheus", "promtool")) {
+            assertThat(installed(program).line()).as(program + " --version vs PROMETHEUS_VERSION=" + pin + " in .env")
+                    .isEqualTo(pin.line());
+        }
+    }
+
+    @Test
+    void installedPostgresExporterIsThePinnedLine() {
+        ProgramVersion pin = ProgramVersion.pinned("POSTGRES_EXPORTER_VERSION", env.get("POSTGRES_EXPORTER_VERSION"));
+        assertThat(installed("prometheus-postgres-exporter", "postgres_exporter").line())
+                .as("postgres_exporter --version vs POSTGRES_EXPORTER_VERSION=" + pin + " in .env")
+                .isEqualTo(pin.line());
+    }
+
+    private static ProgramVersion installed(String... names) {
+        Path program = Executables.findAny(names).orElseThrow(() -> new AssertionError(names[0]
+                + " is not installed (not on PATH); install with: sudo bash .ci/install-packages"));
+        return ProgramVersion.of(program);
+    }
+
     @Test
     void theImagesJavaRunsWhatTheBuildCompiles() throws IOException {
         // The data-generator and change-exporter images compile in maven:${MAVEN_IMAGE_TAG} and run on

@@ -1,0 +1,113 @@
+package io.github.cdcmonitoring.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdcmonitoring.repo.RepoFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Docker Compose itself judges docker-compose.yml ({@code docker compose config}, no daemon needed): the file and every
+ * profile it defines must load, and the native stack's own reading of the file ({@link ComposeFile}, which interpolates
+ * .env by hand so that the native stack runs without Compose) must give every service the environment and bind mounts
+ * Compose's resolved model gives it.
+ */
+class ComposeConfigTest {
+
+    /** The services whose settings the native stack takes from the compose file (StackConfiguration, ConnectWorker). */
+    private static final List<String> SERVICES_READ_NATIVELY = List.of("kafka", "connect", "connector-init",
+            "data-generator", "postgres-exporter", "grafana");
+
+    private final RepoFiles repo = RepoFiles.locate();
+
+    @TempDir
+    Path scratch;
+
+    @Test
+    void composeAcceptsTheFileAndEveryProfile() {
+        ComposeCli compose = ComposeCli.find(scratch);
+        ComposeCli.Result profiles = compose.run(repo.root(), "-f", "docker-compose.yml", "config", "--profiles");
+        assertThat(profiles.exitCode()).as("config --profiles: " + profiles.output()).isZero();
+        List<List<String>> runs = new ArrayList<>();
+        runs.add(List.of());
+        profiles.lines().forEach(profile -> runs.add(List.of("--profile", profile.strip())));
+        for (List<String> profile : runs) {
+            List<String> args = new ArrayList<>(List.of("-f", "docker-compose.yml"));
+            args.addAll(profile);
+            args.addAll(List.of("config", "--quiet"));
+            ComposeCli.Result result = compose.run(repo.root(), args.toArray(String[]::new));
+            System.out.println("COMPOSE | config --quiet " + profile + " | exit " + result.exitCode() + " | "
+                    + result.output().strip());
+            assertThat(result.exitCode()).as("docker compose " + args + ": " + result.output()).isZero();
+            assertThat(result.output()).as("docker compose " + args).isBlank();
+        }
+    }
+
+    @Test
+    void composeRefusesABrokenDependsOnConditionInOneLine() throws IOException {
+        ComposeCli compose = ComposeCli.find(scratch);
+        String real = Files.readString(repo.file("docker-compose.yml"), StandardCharsets.UTF_8);
+        String broken = real.replaceFirst("condition: service_healthy", "condition: service_happy");
+        assertThat(broken).as("the real file has a depends_on condition to break").isNotEqualTo(real);
+        Path project = Files.createDirectory(scratch.resolve("project"));
+        Files.writeString(project.resolve("docker-compose.yml"), broken, StandardCharsets.UTF_8);
+        ComposeCli.Result result = compose.run(project, "-f", "docker-compose.yml", "--env-file",
+                repo.file(".env").toString(), "config", "--quiet");
+        System.out.println("COMPOSE | depends_on condition service_happy | exit " + result.exitCode() + " | "
+                + result.output().strip());
+        assertThat(result.exitCode()).as(result.output()).isNotZero();
+        assertThat(result.lines()).singleElement().asString()
+                .containsPattern("services\\.[a-z-]+\\.depends_on\\.[a-z-]+\\.condition value must be one of");
+    }
+
+    @Test
+    void theNativeStacksReadingOfTheFileIsComposes() throws IOException {
+        ComposeCli compose = ComposeCli.find(scratch);
+        ComposeCli.Result result = compose.run(repo.root(), "-f", "docker-compose.yml", "config", "--format", "json");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        JsonNode model = new ObjectMapper().readTree(result.output()).path("services");
+        ComposeFile native_ = ComposeFile.read(repo.file("docker-compose.yml"), repo.dotEnv().asMap());
+        for (String service : SERVICES_READ_NATIVELY) {
+            assertThat(model.has(service)).as("Compose's model has service " + service).isTrue();
+            Map<String, String> composes = new TreeMap<>();
+            model.path(service).path("environment").fields().forEachRemaining(field -> {
+                // null: a variable named without a value, taken from the shell by Compose; the native stack leaves
+                // it out (it reads only the repository's files), and so does this comparison.
+                if (!field.getValue().isNull()) {
+                    composes.put(field.getKey(), field.getValue().asText());
+                }
+            });
+            assertThat(new TreeMap<>(native_.serviceEnvironment(service)))
+                    .as("services." + service + ".environment, native reading vs docker compose config")
+                    .isEqualTo(composes);
+            assertThat(native_.serviceBindMounts(service))
+                    .as("services." + service + ".volumes (bind mounts), native reading vs docker compose config")
+                    .isEqualTo(bindMounts(model.path(service)));
+        }
+    }
+
+    /** Container path -> host path relative to the repository, of Compose's resolved (absolute) bind mounts. */
+    private Map<String, String> bindMounts(JsonNode service) {
+        Map<String, String> mounts = new LinkedHashMap<>();
+        for (JsonNode volume : service.path("volumes")) {
+            if ("bind".equals(volume.path("type").asText())) {
+                Path source = Path.of(volume.path("source").asText());
+                String relative = source.startsWith(repo.root()) ? "./" + repo.root().relativize(source)
+                        : source.toString();
+                mounts.put(volume.path("target").asText(), relative);
+            }
+        }
+        return mounts;
+    }
+}
