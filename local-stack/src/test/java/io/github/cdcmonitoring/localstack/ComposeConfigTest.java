@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,39 @@ class ComposeConfigTest {
                     .as("services." + service + ".volumes (bind mounts), native reading vs docker compose config")
                     .isEqualTo(bindMounts(model.path(service)));
         }
+    }
+
+    /*
+     * The native stack reads .env with its own reader (DotEnv): quoted values and comments after a value must come out
+     * as Compose reads them, or a password edited as PASSWORD="x" # note differs between the two stacks.
+     */
+    @Test
+    void dotEnvValuesAreReadAsComposeReadsThem() throws IOException {
+        ComposeCli compose = ComposeCli.find(scratch);
+        Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("PLAIN", "value");
+        lines.put("HASH_INSIDE", "a#b");
+        lines.put("SPACE_COMMENT", "a #comment");
+        lines.put("TAB_HASH", "a\t#not a comment");
+        lines.put("DOUBLE_QUOTED", "\"quoted\" # comment");
+        lines.put("SINGLE_QUOTED", "'single' #comment");
+        lines.put("QUOTED_HASH", "\"has # inside\"");
+        lines.put("PADDED", "  padded  ");
+        Path project = Files.createDirectory(scratch.resolve("dotenv"));
+        StringBuilder env = new StringBuilder();
+        StringBuilder file = new StringBuilder("services:\n  probe:\n    image: busybox\n    environment:\n");
+        lines.forEach((key, value) -> {
+            env.append(key).append('=').append(value).append('\n');
+            file.append("      ").append(key).append(": ${").append(key).append("}\n");
+        });
+        Files.writeString(project.resolve(".env"), env, StandardCharsets.UTF_8);
+        Files.writeString(project.resolve("docker-compose.yml"), file, StandardCharsets.UTF_8);
+        ComposeCli.Result result = compose.run(project, "-f", "docker-compose.yml", "config", "--format", "json");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        Map<String, String> composes = new TreeMap<>();
+        new ObjectMapper().readTree(result.output()).path("services").path("probe").path("environment").fields()
+                .forEachRemaining(field -> composes.put(field.getKey(), field.getValue().asText()));
+        assertThat(new TreeMap<>(DotEnv.read(project.resolve(".env")).asMap())).isEqualTo(composes);
     }
 
     /** Container path -> host path relative to the repository, of Compose's resolved (absolute) bind mounts. */

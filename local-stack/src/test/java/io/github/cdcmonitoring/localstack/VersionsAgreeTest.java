@@ -74,7 +74,8 @@ class VersionsAgreeTest {
     void installedPrometheusAndPromtoolAreThePinnedLine() {
         ProgramVersion pin = ProgramVersion.pinned("PROMETHEUS_VERSION", env.get("PROMETHEUS_VERSION"));
         for (String program : List.of("prometheus", "promtool")) {
-            assertThat(installed(program).line()).as(program + " --version vs PROMETHEUS_VERSION=" + pin + " in .env")
+            assertThat(installed(program).line())
+                    .as(program + " --version vs PROMETHEUS_VERSION=" + env.get("PROMETHEUS_VERSION") + " in .env")
                     .isEqualTo(pin.line());
         }
     }
@@ -83,7 +84,8 @@ class VersionsAgreeTest {
     void installedPostgresExporterIsThePinnedLine() {
         ProgramVersion pin = ProgramVersion.pinned("POSTGRES_EXPORTER_VERSION", env.get("POSTGRES_EXPORTER_VERSION"));
         assertThat(installed("prometheus-postgres-exporter", "postgres_exporter").line())
-                .as("postgres_exporter --version vs POSTGRES_EXPORTER_VERSION=" + pin + " in .env")
+                .as("postgres_exporter --version vs POSTGRES_EXPORTER_VERSION=" + env.get("POSTGRES_EXPORTER_VERSION")
+                        + " in .env")
                 .isEqualTo(pin.line());
     }
 

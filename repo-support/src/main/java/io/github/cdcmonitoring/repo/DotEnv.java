@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The compose stack's {@code .env}: KEY=VALUE lines, '#' comments. Only the plain subset docker compose accepts without
- * interpolation is supported, so that both read the same values.
+ * The compose stack's {@code .env}: KEY=VALUE lines, '#' comments (whole lines, or after a value as compose allows them),
+ * values optionally quoted. Only the subset docker compose accepts without interpolation or escapes is supported, so
+ * that both read the same values (ComposeConfigTest compares them with Compose's own reading).
  */
 public final class DotEnv {
 
@@ -45,12 +46,21 @@ public final class DotEnv {
         return new DotEnv(file, Collections.unmodifiableMap(values));
     }
 
+    /**
+     * The value as docker compose reads it: a quoted value ends at its closing quote (a {@code #} comment may follow);
+     * in an unquoted one, a space then {@code #} starts a comment (a tab does not, and {@code a#b} is a value).
+     */
     private static String unquote(String value) {
-        if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"")
-                || value.startsWith("'") && value.endsWith("'"))) {
-            return value.substring(1, value.length() - 1);
+        if (!value.isEmpty() && (value.charAt(0) == '"' || value.charAt(0) == '\'')) {
+            int close = value.indexOf(value.charAt(0), 1);
+            String rest = close > 0 ? value.substring(close + 1).strip() : null;
+            if (rest != null && (rest.isEmpty() || rest.startsWith("#"))) {
+                return value.substring(1, close);
+            }
+            return value;
         }
-        return value;
+        int comment = value.indexOf(" #");
+        return comment >= 0 ? value.substring(0, comment).strip() : value;
     }
 
     /** The value of a variable that must be present. */
