@@ -1,9 +1,13 @@
 package io.github.cdcmonitoring.exporter;
 
-import io.github.cdcmonitoring.service.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdcmonitoring.repo.ComposeService;
+import io.github.cdcmonitoring.repo.RepoFiles;
+import io.github.cdcmonitoring.service.ConfigException;
+import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,16 +17,27 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ExporterConfigTest {
 
     @Test
-    void defaultsFitTheComposeStack() {
-        ExporterConfig config = ExporterConfig.fromEnvironment(Map.of());
+    void defaultsFitTheComposeStack() throws Exception {
+        // What docker-compose.yml's change-exporter service sets, against the defaults a user gets with no variable.
+        RepoFiles repo = RepoFiles.locate();
+        Map<String, String> compose = ComposeService.environment(repo, "change-exporter");
+        ExporterConfig fromCompose = ExporterConfig.fromEnvironment(compose);
+        ExporterConfig defaults = ExporterConfig.fromEnvironment(Map.of());
+        String topicPrefix = new ObjectMapper().readTree(Files.readString(repo.file("register-postgresql.json")))
+                .at("/config/topic.prefix").asText();
 
-        assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
-        assertThat(config.topicPattern().pattern()).isEqualTo("cdc\\..*");
-        assertThat(config.topicPattern().matcher("cdc.public.users").matches()).isTrue();
-        assertThat(config.topicPattern().matcher("cdcX.public.users").matches()).isFalse();
-        assertThat(config.groupId()).isEqualTo("change-exporter");
-        assertThat(config.metricsPort()).isEqualTo(9401);
-        assertThat(config.kafkaWait()).hasSeconds(120);
+        assertThat(compose).as("the service sets Kafka, the topics and the metrics port").containsKeys(
+                "KAFKA_BOOTSTRAP_SERVERS", "CHANGE_EXPORTER_TOPIC_PATTERN", "CHANGE_EXPORTER_METRICS_PORT");
+        assertThat(defaults.topicPattern().pattern()).isEqualTo(fromCompose.topicPattern().pattern());
+        assertThat(defaults.topicPattern().matcher(topicPrefix + ".public.users").matches()).isTrue();
+        assertThat(defaults.topicPattern().matcher(topicPrefix + "X.public.users").matches()).isFalse();
+        assertThat(defaults.metricsPort()).isEqualTo(fromCompose.metricsPort());
+        // Run on the host, the exporter reaches the broker on the port compose publishes; inside, the internal listener.
+        assertThat(defaults.bootstrapServers()).isEqualTo("localhost:" + repo.dotEnv().get("KAFKA_PORT"));
+        // Compose sets no group: the stack's consumer group is the default one, which the dashboards' docs name.
+        assertThat(compose).doesNotContainKey("CHANGE_EXPORTER_GROUP_ID");
+        assertThat(defaults.groupId()).isEqualTo("change-exporter");
+        assertThat(defaults.kafkaWait()).hasSeconds(120);
     }
 
     @Test

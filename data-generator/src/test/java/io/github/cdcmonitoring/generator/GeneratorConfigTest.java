@@ -1,5 +1,7 @@
 package io.github.cdcmonitoring.generator;
 
+import io.github.cdcmonitoring.repo.ComposeService;
+
 import io.github.cdcmonitoring.repo.RepoFiles;
 import io.github.cdcmonitoring.service.ConfigException;
 import static org.assertj.core.api.Assertions.assertThat;

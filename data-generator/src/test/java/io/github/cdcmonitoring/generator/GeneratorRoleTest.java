@@ -1,5 +1,7 @@
 package io.github.cdcmonitoring.generator;
 
+import io.github.cdcmonitoring.repo.ComposeService;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cdcmonitoring.postgres.RepoPostgres;

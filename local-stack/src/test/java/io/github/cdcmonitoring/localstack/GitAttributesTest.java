@@ -6,19 +6,22 @@ import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Files that run inside Linux containers or are read by Linux tools must keep LF line endings even in a Windows
  * checkout (core.autocrlf=true): a CRLF shebang line makes {@code mvnw} and the init scripts fail with
  * "bad interpreter", psql reads {@code \getenv cdc_password CDC_DB_PASSWORD\r}, and .env values gain a trailing CR.
- * Asked of git itself ({@code git check-attr}), so the test sees what a checkout would do, not our reading of the file.
+ * Asked of git itself ({@code git check-attr}), so the test sees what a checkout would do, not our reading of the file:
+ * in a scratch repository holding the project's {@code .gitattributes}, so that it runs the same in a clone, an
+ * unpacked source archive or any other copy without {@code .git}.
  */
 class GitAttributesTest {
 
@@ -30,10 +33,10 @@ class GitAttributesTest {
             "debezium-grafana/provisioning/dashboards/dashboards.yml", "debezium-grafana/dashboards/x.json");
 
     @Test
-    void everyFileTheContainersReadKeepsLfEndings() throws Exception {
-        RepoFiles repo = RepoFiles.locate();
-        Assumptions.assumeTrue(Files.exists(repo.root().resolve(".git")), "not a git checkout");
-        Map<String, String> eol = checkAttr(repo, "eol", LF_FILES);
+    void everyFileTheContainersReadKeepsLfEndings(@TempDir Path scratch) throws Exception {
+        Files.copy(RepoFiles.locate().root().resolve(".gitattributes"), scratch.resolve(".gitattributes"));
+        git(scratch, List.of("git", "init", "-q"));
+        Map<String, String> eol = checkAttr(scratch, "eol", LF_FILES);
         List<String> notLf = new ArrayList<>();
         eol.forEach((file, value) -> {
             if (!"lf".equals(value)) {
@@ -42,23 +45,27 @@ class GitAttributesTest {
         });
         assertThat(notLf).as("files a Windows checkout would write with CRLF endings").isEmpty();
         // The Windows wrapper is the one file that needs CRLF: committed so, and never converted.
-        assertThat(checkAttr(repo, "text", List.of("mvnw.cmd"))).containsEntry("mvnw.cmd", "unset");
+        assertThat(checkAttr(scratch, "text", List.of("mvnw.cmd"))).containsEntry("mvnw.cmd", "unset");
     }
 
-    private static Map<String, String> checkAttr(RepoFiles repo, String attribute, List<String> files)
+    private static Map<String, String> checkAttr(Path repo, String attribute, List<String> files)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("git", "check-attr", attribute, "--"));
         command.addAll(files);
-        Process git = new ProcessBuilder(command).directory(repo.root().toFile()).redirectErrorStream(true).start();
-        String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(git.waitFor(30, TimeUnit.SECONDS)).as("git check-attr finished").isTrue();
-        assertThat(git.exitValue()).as(out).isZero();
         Map<String, String> values = new LinkedHashMap<>();
-        for (String line : out.strip().split("\n")) {
+        for (String line : git(repo, command).strip().split("\n")) {
             // <path>: <attribute>: <value>
             String[] parts = line.split(": ");
             values.put(parts[0], parts[parts.length - 1]);
         }
         return values;
+    }
+
+    private static String git(Path dir, List<String> command) throws IOException, InterruptedException {
+        Process git = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(git.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command) + " finished").isTrue();
+        assertThat(git.exitValue()).as(out).isZero();
+        return out;
     }
 }

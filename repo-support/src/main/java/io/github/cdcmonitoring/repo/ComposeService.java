@@ -1,6 +1,5 @@
-package io.github.cdcmonitoring.generator;
+package io.github.cdcmonitoring.repo;
 
-import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,9 +11,10 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * A service's environment as docker-compose.yml gives it, with {@code ${NAME}} taken from .env (the only form of
- * interpolation the generator's service uses; any other form fails here rather than being read wrong).
+ * interpolation the Java services' compose services use; any other form fails here rather than being read wrong). Tests
+ * of the generator and the change exporter compare their defaults with it.
  */
-final class ComposeService {
+public final class ComposeService {
 
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
@@ -22,7 +22,7 @@ final class ComposeService {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> services(RepoFiles repo) {
+    public static Map<String, Object> services(RepoFiles repo) {
         try {
             Map<String, Object> compose = new Yaml().load(Files.readString(repo.file("docker-compose.yml")));
             return (Map<String, Object>) compose.get("services");
@@ -32,7 +32,7 @@ final class ComposeService {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, String> environment(RepoFiles repo, String service) {
+    public static Map<String, String> environment(RepoFiles repo, String service) {
         Map<String, Object> definition = (Map<String, Object>) services(repo).get(service);
         if (definition == null) {
             throw new IllegalStateException("docker-compose.yml has no service " + service);
