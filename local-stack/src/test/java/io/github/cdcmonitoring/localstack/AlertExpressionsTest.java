@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,9 @@ class AlertExpressionsTest {
      * fails the healthy check, so this list cannot go stale.
      */
     private static final Map<String, String> TRUE_AT_REST = Map.of();
+
+    /** Rule evaluations the healthy stack must pass clean: two minutes at prometheus.yml's 15 s interval. */
+    private static final int HEALTHY_EVALUATIONS = 8;
 
     /** The two sides of DebeziumStalledCapture, printed when it is not true in time. */
     private static final String CAPTURED_RATE = "name:debezium_metrics_captured_events:rate5m";
@@ -94,14 +98,24 @@ class AlertExpressionsTest {
                     assertThat(unexpected).as(() -> "alert expressions true on a healthy stack; end-to-end latency "
                             + "buckets now: " + prometheus.query(LATENCY_BUCKETS)).isEmpty();
                 });
-        Map<String, List<PrometheusApi.Series>> atRest = trueAlerts();
-        note("healthy", atRest);
-        assertThat(atRest.keySet()).as("alerts listed as true at rest").containsAll(TRUE_AT_REST.keySet());
+        // One clean moment is not a healthy stack: a flapping alert would pass it. From here on every rule evaluation
+        // must be clean. Prometheus's rule engine writes an ALERTS sample (pending or firing) at every evaluation in
+        // which an alert's expression is true, so ALERTS over the window holds every evaluation, not a few polls.
+        Instant windowStart = Instant.now();
+        Map<String, List<PrometheusApi.Series>> trueInWindow =
+                LiveAlerts.pendingOrFiringSince(prometheus, windowStart, HEALTHY_EVALUATIONS);
+        long windowSeconds = Duration.between(windowStart, Instant.now()).toSeconds();
+        note("healthy (" + windowSeconds + " s of rule evaluations)", trueInWindow);
+        Map<String, List<PrometheusApi.Series>> unexpected = new TreeMap<>(trueInWindow);
+        unexpected.keySet().removeAll(TRUE_AT_REST.keySet());
+        assertThat(unexpected).as("alerts pending or firing at some evaluation during " + windowSeconds
+                + " s of a healthy stack").isEmpty();
+        assertThat(trueInWindow.keySet()).as("alerts listed as true at rest").containsAll(TRUE_AT_REST.keySet());
     }
 
     @Test
     @Order(3)
-    void connectKilledMakesTheTargetDownExpressionTrue() {
+    void connectKilledMakesTheTargetDownAndAbsentExpressionsTrue() {
         RuleFiles.Rule targetDown = alert("PrometheusTargetDown");
         stack.connect().kill();
         try {
@@ -109,6 +123,14 @@ class AlertExpressionsTest {
                     .pollInterval(Duration.ofSeconds(3))
                     .untilAsserted(() -> assertThat(prometheus.query(targetDown.expr()))
                             .extracting(s -> s.label("job")).contains("connect"));
+            // The README's runbook names these too: without the Connect target its series go stale, and absent()
+            // turns true (their for: is promtool's to test).
+            for (String name : List.of("DebeziumStreamingMetricsAbsent", "ConnectStatusMetricsAbsent")) {
+                RuleFiles.Rule absent = alert(name);
+                await(name + " true while Connect is down").atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofSeconds(3))
+                        .untilAsserted(() -> assertThat(prometheus.query(absent.expr())).as(absent.expr()).isNotEmpty());
+            }
             note("Connect killed", trueAlerts());
         } finally {
             stack.connect().start();

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,6 +58,8 @@ class ConnectorExporterAndDataFaultsTest {
     private static final long OPS_BEFORE_FAULT = 100;
     private static final long OPS_AFTER_RECOVERY = 150;
     private static final int LONG_TRANSACTION_ROWS = 5000;
+    /** How far the change exporter's committed offsets may trail its kill: it commits once a second. */
+    private static final Duration COMMITTED_LAG_LIMIT = Duration.ofSeconds(10);
     private static final String NEW_COLUMN = "nickname";
     private static final Duration CAPTURE_WAIT = Duration.ofSeconds(90);
     private static final Duration STATE_WAIT = Duration.ofSeconds(60);
@@ -113,11 +116,12 @@ class ConnectorExporterAndDataFaultsTest {
         long lsnAfterAlter;
         long commitMillis;
         long alterMillis;
-        Map<String, List<Map<String, String>>> trueDuring;
+        Map<String, List<PrometheusApi.Series>> trueDuring;
         CommittedCounts counts;
         try {
             try (GeneratorRun writer = writing()) {
                 writer.awaitMore(OPS_BEFORE_FAULT);
+                Instant begin = Instant.now();
                 try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
                     s.executeUpdate("INSERT INTO users (name, email) SELECT 'long-tx ' || i, 'long-tx' || i "
                             + "|| '@example.com' FROM generate_series(1, " + LONG_TRANSACTION_ROWS + ") AS i");
@@ -131,12 +135,13 @@ class ConnectorExporterAndDataFaultsTest {
                 }
                 reconciliation.expect("users", "c", LONG_TRANSACTION_ROWS + 1L);
                 writer.awaitMore(OPS_AFTER_RECOVERY);
-                // Nothing is wrong, so nothing may alarm: every alert expression false while the generator writes.
-                await("no alert expression true").atMost(ALERT_WAIT.multipliedBy(2))
-                        .pollInterval(Duration.ofSeconds(2)).until(() -> alerts.trueNow().isEmpty());
-                trueDuring = alerts.trueNow();
+                // Nothing is wrong, so nothing may alarm: no alert pending or firing at any rule evaluation from
+                // before the transaction until after its rows and the ALTER have arrived, the generator writing.
+                trueDuring = LiveAlerts.pendingOrFiringSince(alerts.prometheus(), begin, 2);
                 counts = writer.stop();
             }
+            assertThat(trueDuring).as("alerts pending or firing at some evaluation during a long transaction and "
+                    + "an ALTER TABLE, nothing being wrong").isEmpty();
             Outcome outcome = reconcile(counts);
 
             List<ConsumerRecord<String, String>> users = changes(stack.topic("public.users"));
@@ -301,6 +306,7 @@ class ConnectorExporterAndDataFaultsTest {
         String role = stack.connectorConfig().get("database.user");
         Fault fault;
         Duration failedFor;
+        String loginError;
         CommittedCounts counts;
         try (GeneratorRun writer = writing()) {
             writer.awaitMore(OPS_BEFORE_FAULT);
@@ -312,6 +318,11 @@ class ConnectorExporterAndDataFaultsTest {
                 assertThat(stack.rest().post("/connectors/" + connector + "/tasks/0/restart").status())
                         .isEqualTo(204);
                 awaitTask("FAILED");
+                // What the user reads in GET .../status: PostgreSQL's own refusal, in the task's trace.
+                String trace = status().path("tasks").path(0).path("trace").asText();
+                loginError = trace.lines().filter(l -> l.contains("not permitted to log in")).findFirst()
+                        .orElseThrow(() -> new AssertionError("the FAILED task's trace does not name the refused "
+                                + "login of " + role + ":\n" + trace)).strip();
                 fault.alertTrue(alertTrue("ConnectTaskFailed", ourTask, fault.nanos), alertsTrueNow());
             } finally {
                 setLogin(role, true);
@@ -331,7 +342,7 @@ class ConnectorExporterAndDataFaultsTest {
         }
         Outcome outcome = reconcile(counts);
         report("task FAILED (capture role refused login at the task's restart); not restarted by Connect",
-                fault.userSees("task 0 FAILED with the login error in its trace, still FAILED "
+                fault.userSees("task 0 FAILED, its trace reading `" + loginError + "`, still FAILED "
                         + String.format(Locale.ROOT, "%.0f s", seconds(failedFor.toMillis()))
                         + " after the fault, " + FAILED_HOLD.toSeconds() + " s after the login worked again"), "restarted by the runbook's `" + restart.command() + "`; "
                         + fault.recoveryTimes(), outcome);
@@ -378,6 +389,21 @@ class ConnectorExporterAndDataFaultsTest {
             counts = writer.stop();
         }
         Outcome outcome = reconcile(counts);
+
+        // The committed offsets a restart resumes from must be recent: the exporter commits once a second, so no record
+        // older than COMMITTED_LAG_LIMIT at the kill may lie at or beyond them. With no commit at all, or another
+        // group's offsets, the restart would count everything again, and the equality below would still hold.
+        List<TopicPartition> partitionsBeforeKill = reconciliation.reader().records().stream()
+                .filter(r -> r.timestamp() < fault.millis).map(r -> new TopicPartition(r.topic(), r.partition()))
+                .distinct().toList();
+        assertThat(committed.keySet()).as("partitions with an offset committed by group " + EXPORTER_GROUP)
+                .containsAll(partitionsBeforeKill);
+        long notCommittedInTime = reconciliation.reader().records().stream()
+                .filter(r -> r.offset() >= committedOffset(committed, r)
+                        && r.timestamp() < fault.millis - COMMITTED_LAG_LIMIT.toMillis())
+                .count();
+        assertThat(notCommittedInTime).as("records older than %s at the kill beyond the committed offsets",
+                COMMITTED_LAG_LIMIT).isZero();
 
         // Since the restart its counters hold exactly the records at or after the committed offsets: nothing before
         // them counted again, nothing after them skipped.

@@ -107,6 +107,15 @@ class InfrastructureFaultsTest {
                         .isFalse();
             }, stack.kafka()::kill, stack.kafka()::start);
 
+            // Both probes capture again after the restart (a probe whose task had died would also show no second
+            // snapshot): a row written now arrives at each, and only then are their snapshot reads counted.
+            String marker = "probe-marker-" + System.nanoTime() + "@example.com";
+            try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO users (name, email) VALUES ('probe marker', '" + marker + "')");
+            }
+            reconciliation.expect("users", "c", 1);
+            waited.awaitInsertOf(marker, RECOVERY_WAIT);
+            unwaited.awaitInsertOf(marker, RECOVERY_WAIT);
             waited.readUntilIdle();
             unwaited.readUntilIdle();
             await("the probes' streams after the restart").atMost(RECOVERY_WAIT).pollInterval(Duration.ofSeconds(1))
@@ -162,7 +171,7 @@ class InfrastructureFaultsTest {
     @Test
     @Order(5)
     void postgresCrashedAndRecovered() throws Exception {
-        new Fault("PostgreSQL immediate stop (crash recovery)", "PostgresDown", s -> true)
+        new Fault("PostgreSQL immediate stop (crash recovery)", "PostgresDown", s -> true).crashingPostgres()
                 .run(stack.postgres()::stopImmediately, stack.postgres()::startAgain);
     }
 
@@ -176,12 +185,23 @@ class InfrastructureFaultsTest {
         private final String name;
         private final String alert;
         private final Predicate<PrometheusApi.Series> series;
+        /**
+         * Only a crash makes the generator's count uncertain: after a failed COMMIT it asks pg_xact_status, and crash
+         * recovery can hand that transaction id to another transaction when the first never reached the WAL. Every
+         * other fault must reconcile exactly.
+         */
+        private boolean crashesPostgres;
         long duplicates;
 
         Fault(String name, String alert, Predicate<PrometheusApi.Series> series) {
             this.name = name;
             this.alert = alert;
             this.series = series;
+        }
+
+        Fault crashingPostgres() {
+            crashesPostgres = true;
+            return this;
         }
 
         void run(Runnable inject, Runnable undo) throws Exception {
@@ -241,24 +261,28 @@ class InfrastructureFaultsTest {
             reconciliation.expectAll(counts);
             Reconciliation.Drained drained = reconciliation.drain();
             duplicates = drained.duplicates() - duplicatesBefore;
-            // What no topic holds although the generator counted it, less the transactions whose count is uncertain.
-            long lost = Math.max(0, drained.lost() - confirmedAfterFailure);
+            // What no topic holds although the generator counted it; only after a crash less the transactions whose
+            // count is uncertain.
+            long uncertain = crashesPostgres ? confirmedAfterFailure : 0;
+            long lost = Math.max(0, drained.lost() - uncertain);
             System.out.println(name + ": generator " + counts + ", " + generatorErrors + " errors seen, "
-                    + confirmedAfterFailure + " transactions confirmed committed after a failed COMMIT");
+                    + confirmedAfterFailure + " transactions confirmed committed after a failed COMMIT; missing "
+                    + drained.lost() + ", of which " + uncertain + " allowed as uncertain");
             System.out.println(name + ": connector/task states " + states);
             System.out.println(name + ": Connect log ERROR " + connectLog.lines("ERROR", 4) + " WARN "
                     + connectLog.lines("WARN", 6));
             System.out.println(name + ": PostgreSQL log "
                     + postgresLog.lines("(FATAL|PANIC|WARNING)|automatic recovery", 5));
             String line = String.format(Locale.ROOT, "RELIABILITY | %s | %s true; states %s | down %.1f s | "
-                            + "first change %.1f s after the fault, %.1f s after it was undone | lost %d | "
-                            + "duplicates %d of %d changes",
+                            + "first change %.1f s after the fault, %.1f s after it was undone | lost %d (missing %d, "
+                            + "%d of them uncertain after a crash) | duplicates %d of %d changes",
                     name, alert, states, seconds(backNanos - faultNanos), seconds(changeNanos - faultNanos),
-                    seconds(changeNanos - backNanos), lost, duplicates, committedChanges(counts));
+                    seconds(changeNanos - backNanos), lost, drained.lost(), uncertain, duplicates,
+                    committedChanges(counts));
             System.out.println(line);
             report.add(line);
             drained.assertMatchesTables();
-            drained.assertEventCountsAsExpected(confirmedAfterFailure);
+            drained.assertEventCountsAsExpected(uncertain);
             assertThat(lost).as("changes lost").isZero();
         }
     }

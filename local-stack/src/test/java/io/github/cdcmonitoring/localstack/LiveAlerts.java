@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.cdcmonitoring.prometheus.RuleFiles;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +17,9 @@ import java.util.function.Predicate;
  * Prometheus: whether an alert's expression is true now for a given series ({@code for:} is promtool's to test).
  */
 final class LiveAlerts {
+
+    /** prometheus.yml's evaluation_interval (every rule group uses it). */
+    static final Duration EVALUATION_INTERVAL = Duration.ofSeconds(15);
 
     private final PrometheusApi prometheus;
     private final List<RuleFiles.Rule> alerts;
@@ -57,6 +62,33 @@ final class LiveAlerts {
             }
         }
         return result;
+    }
+
+    /**
+     * Every alert pending or firing at any rule evaluation from {@code start} until {@code moreEvaluations} further
+     * evaluations from now, with its series. Read from the ALERTS series that Prometheus's rule engine writes at each
+     * evaluation in which an alert's expression is true, so that an alert true for one evaluation between two polls
+     * is seen too.
+     */
+    static Map<String, List<PrometheusApi.Series>> pendingOrFiringSince(PrometheusApi prometheus, Instant start,
+            int moreEvaluations) {
+        double before = ruleGroupIterations(prometheus);
+        await(moreEvaluations + " more rule evaluations").atMost(EVALUATION_INTERVAL.multipliedBy(moreEvaluations + 4L))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() -> ruleGroupIterations(prometheus) - before >= moreEvaluations);
+        long seconds = Math.max(1, Duration.between(start, Instant.now()).toSeconds());
+        Map<String, List<PrometheusApi.Series>> result = new TreeMap<>();
+        for (PrometheusApi.Series series : prometheus.query("max_over_time(ALERTS[" + seconds + "s])")) {
+            result.computeIfAbsent(series.label("alertname"), n -> new ArrayList<>()).add(series);
+        }
+        return result;
+    }
+
+    /** Evaluations of the slowest rule group so far. */
+    private static double ruleGroupIterations(PrometheusApi prometheus) {
+        List<PrometheusApi.Series> series = prometheus.query("min(prometheus_rule_group_iterations_total)");
+        assertThat(series).as("Prometheus's rule group iterations").isNotEmpty();
+        return series.get(0).value();
     }
 
     /** The alert's rule as written, e.g. to read its threshold. */

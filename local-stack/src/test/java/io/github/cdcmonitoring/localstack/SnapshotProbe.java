@@ -55,6 +55,13 @@ final class SnapshotProbe implements AutoCloseable {
                 .as("a streamed change of %s within %s", name(), atMost).isPresent();
     }
 
+    /** Waits until the probe has streamed the insert of the users row with this email: it captures now. */
+    void awaitInsertOf(String email, Duration atMost) {
+        assertThat(reader.awaitFirst(r -> r.value() != null && "c".equals(op(r))
+                && email.equals(JsonText.read(r.value()).at("/after/email").asText()), atMost))
+                .as("%s streamed the insert of %s within %s", name(), email, atMost).isPresent();
+    }
+
     /** Whether Connect has committed any source offset for the probe (read from the offsets topic now). */
     boolean hasCommittedOffsets() {
         offsets.readUntilIdle(Duration.ofMillis(200), Duration.ofSeconds(2));
