@@ -79,6 +79,7 @@ public final class BenchmarkMain {
                             + "' (expected --quick, --only NAME, --out DIR, --markdown FILE)");
                 }
             }
+            MarkdownReport.requireMarkers(markdown);
             return new Options(quick, only, out, markdown);
         }
 
@@ -92,6 +93,7 @@ public final class BenchmarkMain {
 
     /** Runs everything; returns the results (also written to disk). */
     public static Path run(Options options) throws Exception {
+        MarkdownReport.requireMarkers(options.markdown());
         System.setProperty("java.awt.headless", "true");
         long started = System.nanoTime();
         double loadAtStart = loadAverage();

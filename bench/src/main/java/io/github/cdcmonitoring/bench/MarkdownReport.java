@@ -27,17 +27,31 @@ final class MarkdownReport {
         this.r = results;
     }
 
-    /** Replaces the text between the markers (appends the markers first if the file has none). */
-    static void rewrite(Path markdown, Results results, List<Path> plots) {
+    /**
+     * Refuses, in one line, a file without both markers in order: the results would otherwise land somewhere the
+     * document's author did not choose. Checked before a run starts, so that a 12-minute run is not wasted.
+     */
+    static void requireMarkers(Path markdown) {
+        String text;
         try {
-            String text = Files.exists(markdown) ? Files.readString(markdown) : "# Benchmarks\n";
+            text = Files.readString(markdown);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + markdown + " (--markdown): " + e.getMessage());
+        }
+        int begin = text.indexOf(BEGIN);
+        if (begin < 0 || text.indexOf(END, begin) < 0) {
+            throw new IllegalArgumentException(markdown + " (--markdown) lacks the results markers: add the lines '"
+                    + BEGIN + "' and '" + END + "' where the results belong");
+        }
+    }
+
+    /** Replaces the text between the markers, which the file must have ({@link #requireMarkers}). */
+    static void rewrite(Path markdown, Results results, List<Path> plots) {
+        requireMarkers(markdown);
+        try {
+            String text = Files.readString(markdown);
             int begin = text.indexOf(BEGIN);
-            int end = text.indexOf(END);
-            if (begin < 0 || end < begin) {
-                text = text.stripTrailing() + "\n\n" + BEGIN + "\n" + END + "\n";
-                begin = text.indexOf(BEGIN);
-                end = text.indexOf(END);
-            }
+            int end = text.indexOf(END, begin);
             String section = new MarkdownReport(results).render(markdown.toAbsolutePath().getParent(), plots);
             Files.writeString(markdown, text.substring(0, begin + BEGIN.length()) + "\n" + section
                     + text.substring(end));

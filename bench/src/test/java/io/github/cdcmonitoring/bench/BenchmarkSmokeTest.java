@@ -8,6 +8,8 @@ import io.github.cdcmonitoring.repo.RepoFiles;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,10 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs the benchmark's quick mode end to end (write ceiling and both configurations on real native stacks) and checks
  * only that it produces every figure and plot: present, finite where a number is expected, parseable. The values of
- * a two-second run mean nothing and are not asserted. The Markdown it rewrites is a copy of the real BENCHMARKS.md,
- * so the test proves the markers are found in the real file without changing it.
+ * a two-second run mean nothing and are not asserted. It runs {@code bench/run.sh --quick} as a user does; the
+ * Markdown it rewrites is a copy of the real BENCHMARKS.md, which the run refuses without its results markers
+ * (MarkdownReportTest), so the test proves the markers are in the real file without changing it.
  */
 class BenchmarkSmokeTest {
+
+    /** The quick mode takes about 2 minutes on 2 cores. */
+    private static final long RUN_LIMIT_MINUTES = 10;
 
     @Test
     void quickModeProducesEveryFigureAndPlot(@TempDir Path dir) throws Exception {
@@ -26,7 +32,18 @@ class BenchmarkSmokeTest {
         Files.copy(RepoFiles.locate().root().resolve("BENCHMARKS.md"), markdown);
         Path out = dir.resolve("plots");
 
-        Path json = BenchmarkMain.run(new BenchmarkMain.Options(true, null, out, markdown));
+        // bench/run.sh itself, as a user runs it (the build is this Maven run's own: BENCH_SKIP_BUILD).
+        Path root = RepoFiles.locate().root();
+        Path log = dir.resolve("run.log");
+        ProcessBuilder command = new ProcessBuilder("bash", "bench/run.sh", "--quick", "--out", out.toString(),
+                "--markdown", markdown.toString()).directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        command.environment().put("BENCH_SKIP_BUILD", "1");
+        Process run = command.start();
+        assertThat(run.waitFor(RUN_LIMIT_MINUTES, TimeUnit.MINUTES)).as("bench/run.sh --quick finished within %d min",
+                RUN_LIMIT_MINUTES).isTrue();
+        assertThat(run.exitValue()).as(() -> "bench/run.sh --quick exit status; its output:\n" + tail(log)).isZero();
+        Path json = out.resolve("results.json");
 
         JsonNode results = new ObjectMapper().readTree(json.toFile());
         assertThat(results.path("writeCeiling")).hasSize(3);
@@ -64,5 +81,14 @@ class BenchmarkSmokeTest {
         assertThat(text).contains(MarkdownReport.BEGIN, MarkdownReport.END, "### Goals", "### Backlog drain",
                 "### Live capture", "### End-to-end latency", "### Start to first captured change",
                 "### Footprint", "plots/latency-vs-rate.png", "plots/anchors-latency.png");
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (java.io.IOException e) {
+            return "(its log cannot be read: " + e.getMessage() + ")";
+        }
     }
 }

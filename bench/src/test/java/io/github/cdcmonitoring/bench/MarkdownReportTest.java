@@ -1,6 +1,7 @@
 package io.github.cdcmonitoring.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,17 @@ class MarkdownReportTest {
         assertThat(text).contains("**Not measured in this run:** defaults (failed: boom)", "| 8 | 14,000 |",
                 "(plots/drain.png)", "### Goals");
         assertThat(plots).hasSize(5).allMatch(p -> p.toFile().length() > 0);
+    }
+
+    @Test
+    void aFileWithoutTheMarkersIsRefusedAndLeftAsItWas(@TempDir Path dir) throws Exception {
+        Path markdown = dir.resolve("BENCHMARKS.md");
+        Files.writeString(markdown, "# Benchmarks\n\nNo results section here.\n");
+
+        assertThatThrownBy(() -> MarkdownReport.rewrite(markdown, partialRun(), List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lacks the results markers")
+                .hasMessageNotContaining("\n");
+        assertThat(Files.readString(markdown)).isEqualTo("# Benchmarks\n\nNo results section here.\n");
     }
 
     private static Results partialRun() {

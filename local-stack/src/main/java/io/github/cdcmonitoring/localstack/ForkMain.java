@@ -13,9 +13,12 @@ import java.util.Optional;
  */
 public final class ForkMain {
 
-    private static final long PARENT_CHECK_MS = 1_000;
-    /** After the parent is gone: time for a clean exit before the JVM is halted. */
-    private static final long EXIT_GRACE_MS = 15_000;
+    private static final long PARENT_CHECK_MS = 250;
+    /**
+     * After the parent is gone: time for a clean exit before the JVM is halted. Short, because the user's next start
+     * waits for these ports, and a clean exit rarely finishes anyway once the broker beside it is gone too.
+     */
+    private static final long EXIT_GRACE_MS = 5_000;
 
     private ForkMain() {
     }

@@ -21,16 +21,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGKILL of the JVM running the local stack (issue 7: "after kill -9 of the local-stack JVM, nothing of the run is
- * left and the next start succeeds"): the broker, the worker and PostgreSQL end, the temporary directories go, and a
- * new stack starts on the very same ports. SIGKILL runs no shutdown hook: only the children themselves (ForkMain)
- * and the leftover watcher (postgres-harness) can clean up.
+ * SIGKILL of the JVM running the whole local stack, monitoring included ("after kill -9 of the local-stack JVM,
+ * nothing of the run is left and the next start succeeds"): PostgreSQL, the broker, the worker, the data generator,
+ * the change exporter, postgres_exporter and Prometheus end within {@link #EXIT_LIMIT_MS}, the temporary directories
+ * go, and a new stack starts on the very same ports. SIGKILL runs no shutdown hook: only the children themselves
+ * (ForkMain, the native programs' wrappers) and the leftover watcher (postgres-harness) can clean up.
  */
 class LocalStackKillTest {
 
     private static final long READY_LIMIT_MS = 300_000;
-    /** ForkMain notices the parent's death within a second and halts after 15 s at most; the watcher then removes the dirs. */
+    /**
+     * Every process gone: ForkMain notices the parent's death within 250 ms and halts its JVM 5 s later at most; the
+     * native programs' wrappers read end-of-file at once; PostgreSQL gets SIGQUIT from the watcher.
+     */
+    private static final long EXIT_LIMIT_MS = 10_000;
+    /** In the leftover watcher's command line (its registry file, repo-support's LeftoverReaper). */
+    private static final String WATCHER_MARK = "cdc-monitoring-reaper-";
+    /** Then the watcher waits for the last process naming the run's folders, and removes them. */
     private static final long CLEANUP_LIMIT_MS = 60_000;
+    /** What the launcher starts, by a word of each command line: the whole stack must be under test. */
+    private static final List<String> PROGRAMS = List.of("bin/postgres", "kafka.Kafka", "ConnectDistributed",
+            "data-generator", "change-exporter", "prometheus-postgres-exporter", "bin/prometheus ");
 
     @TempDir
     Path scratch;
@@ -60,10 +71,27 @@ class LocalStackKillTest {
         Path postgresDir = Path.of(ready[2]);
         List<ProcessHandle> started = child.descendants().toList();
         System.out.println("LocalStackKillTest: before SIGKILL: " + describe(started));
+        String commandLines = started.stream().map(p -> p.info().commandLine().orElse(""))
+                .collect(Collectors.joining("\n"));
+        assertThat(PROGRAMS).as("programs the launcher started").allMatch(commandLines::contains);
+
+        // The leftover watcher outlives the others on purpose: it removes the folders once they are gone.
+        List<ProcessHandle> programs = started.stream()
+                .filter(p -> !p.info().commandLine().orElse("").contains(WATCHER_MARK)).toList();
 
         child.destroyForcibly(); // SIGKILL
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         long killedAt = System.currentTimeMillis();
+        try {
+            await().atMost(Duration.ofMillis(EXIT_LIMIT_MS)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> alive(programs).isEmpty());
+        } catch (ConditionTimeoutException stillRunning) {
+            // the assertion below names them
+        }
+        System.out.println("LocalStackKillTest: every process gone " + (System.currentTimeMillis() - killedAt)
+                + " ms after SIGKILL");
+        assertThat(describe(alive(programs))).as("processes still running %d ms after SIGKILL", EXIT_LIMIT_MS)
+                .isEmpty();
         try {
             await().atMost(Duration.ofMillis(CLEANUP_LIMIT_MS)).pollInterval(Duration.ofMillis(200))
                     .until(() -> leftovers(started, workDir, postgresDir).isEmpty());

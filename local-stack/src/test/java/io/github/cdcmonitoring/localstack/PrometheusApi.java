@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +75,16 @@ final class PrometheusApi {
                     target.path("lastError").asText()));
         }
         return targets;
+    }
+
+    /** The earliest of the rule groups' last evaluation times (an unevaluated group counts as never). */
+    Instant oldestRuleEvaluation() {
+        Instant oldest = Instant.MAX;
+        for (JsonNode group : get("/api/v1/rules", "rules").path("groups")) {
+            Instant last = OffsetDateTime.parse(group.path("lastEvaluation").asText("0001-01-01T00:00:00Z")).toInstant();
+            oldest = last.isBefore(oldest) ? last : oldest;
+        }
+        return oldest;
     }
 
     private JsonNode get(String path, String what) {
