@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole native pipeline once: from nothing to a row inserted with JDBC arriving on the users topic as a
- * create event. Prints the start-to-first-event time (the issue's goal: 10 s, limit 30 s on a warm machine).
+ * create event. Prints the start-to-first-event time and fails above 30 s, the limit BENCHMARKS.md says is met.
  */
 class FirstChangeEventTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration EVENT_TIMEOUT = Duration.ofSeconds(60);
-    private static final double SLOW_START_SECONDS = 90;
+    private static final double START_LIMIT_SECONDS = 30;
 
     @Test
     void rowInsertedAfterStartArrivesAsCreateEvent() throws Exception {
@@ -45,9 +45,7 @@ class FirstChangeEventTest {
             assertThat(event.path("source").path("table").asText()).isEqualTo("users");
             System.out.printf(Locale.ROOT, "local-stack timings: stack up %.1f s (%s); start to first change event "
                     + "%.1f s%n", stackUp.toMillis() / 1000.0, stack.readyAfter(), seconds);
-            // The 30 s limit is for a warm machine with nothing else running; shared CI cores make the figure
-            // noisy, so the test reports it and fails only when start-up is pathologically slow.
-            assertThat(seconds).as("start to first change event, seconds").isLessThan(SLOW_START_SECONDS);
+            assertThat(seconds).as("start to first change event, seconds").isLessThan(START_LIMIT_SECONDS);
         }
     }
 
