@@ -2,10 +2,15 @@ package io.github.cdcmonitoring.grafana;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdcmonitoring.repo.DotEnv;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -82,5 +87,36 @@ class DashboardStructureTest {
                         .doesNotContainPattern("\\bpg_replication_slot_\\w+");
             }
         }
+    }
+
+    @Test
+    void tablesAreToldApartBySchemaAndTable() throws IOException {
+        // public.orders and inventory.orders share the table name: grouping or matching on `table` alone adds them
+        // together, and a legend of {{table}} alone draws two lines with one name. (debezium_metrics_rows_scanned
+        // carries the qualified name in `table` itself and is never grouped by it.)
+        Pattern grouping = Pattern.compile("\\b(?:by|without|on|ignoring)\\s*\\(([^)]*)\\)");
+        List<String> problems = new ArrayList<>();
+        for (DashboardFile d : dashboards) {
+            for (JsonNode target : new ObjectMapper().readTree(d.path().toFile()).findParents("expr")) {
+                String expr = target.path("expr").asText();
+                String legend = target.path("legendFormat").asText("");
+                Matcher m = grouping.matcher(expr);
+                boolean byTable = false;
+                while (m.find()) {
+                    List<String> labels = List.of(m.group(1).replace(" ", "").split(","));
+                    if (labels.contains("table")) {
+                        byTable = true;
+                        if (!labels.contains("schema")) {
+                            problems.add(d.path().getFileName() + ": " + expr + " groups by table without schema");
+                        }
+                    }
+                }
+                if (byTable && !legend.contains("{{schema}}.{{table}}")) {
+                    problems.add(d.path().getFileName() + ": legend '" + legend + "' of " + expr
+                            + " does not name {{schema}}.{{table}}");
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
     }
 }

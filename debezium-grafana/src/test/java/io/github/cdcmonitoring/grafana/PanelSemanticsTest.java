@@ -66,11 +66,28 @@ class PanelSemanticsTest {
                 Map.of("{name=\"cdc\"}", "0"))).isEqualTo("SUCCESS");
     }
 
+    @Test
+    void rebalancesInRangeCountAcrossAWorkerRestart(@TempDir Path dir) throws Exception {
+        // The worker's counter stands at 3, the worker restarts (0) and rebalances once more: 4 in the range. Read as a
+        // gauge with delta() the restart makes this 1 (or negative); the counter's first sample in the window is 0, so
+        // increase() has nothing to extrapolate and the figure is exact.
+        List<String> series = List.of("kafka_connect_worker_rebalance_completed_rebalances_total"
+                + "{job=\"connect\",instance=\"w\"}|0 0 1 2 3 0 0 1 1 1 1");
+        assertThat(evaluate(dir, query("kafka-connect", "Rebalances in range", "A"), series, Map.of("{}", "4")))
+                .isEqualTo("SUCCESS");
+    }
+
     /** The resolved expr of the one query of the titled panel of the dashboard with this uid. */
     private static String query(String uid, String panelTitle) {
+        return query(uid, panelTitle, null);
+    }
+
+    /** The resolved expr of the titled panel's query with this refId (null: its only query). */
+    private static String query(String uid, String panelTitle, String refId) {
         List<PanelQuery> found = Shipped.dashboards().stream().filter(d -> d.uid().equals(uid))
-                .flatMap(d -> d.queries().stream()).filter(q -> q.panelTitle().equals(panelTitle)).toList();
-        assertThat(found).as(uid + " / " + panelTitle).hasSize(1);
+                .flatMap(d -> d.queries().stream()).filter(q -> q.panelTitle().equals(panelTitle))
+                .filter(q -> refId == null || q.refId().equals(refId)).toList();
+        assertThat(found).as(uid + " / " + panelTitle + " / " + refId).hasSize(1);
         return found.get(0).resolve(new HashMap<>(VALUES));
     }
 
