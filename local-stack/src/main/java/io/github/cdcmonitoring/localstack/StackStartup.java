@@ -52,7 +52,7 @@ final class StackStartup {
         stack.postgresStart = CompletableFuture.supplyAsync(() -> {
             // A port this stack chose: RepoPostgres starts again on a fresh one if it was taken before the bind.
             RepoPostgres started = postgresPorts == null ? RepoPostgres.start(ports.postgres(), inventory)
-                    : RepoPostgres.start(0, inventory, postgresPorts);
+                    : RepoPostgres.start(0, inventory, postgresPorts, stack::note);
             stack.ready("postgres", "PostgreSQL ready on 127.0.0.1:" + started.port() + ", database "
                     + started.database() + (inventory ? " with the inventory dataset" : ""));
             return started;

@@ -3,6 +3,8 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdcmonitoring.repo.FreePorts;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.File;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * is that process: the first port handed out for each component is one it holds with a listening ServerSocket. Every
  * service (PostgreSQL, the broker and its controller, Connect's REST server and JMX agent, the generator, the change
  * exporter, postgres_exporter, Prometheus) then fails to bind, and the stack must still start on fresh ports, with
- * one line per retry, the connector registered and Prometheus scraping every target where it moved to.
+ * one line per retry naming the port it could not bind, the connector and its task RUNNING and Prometheus scraping
+ * every target where it moved to.
  *
  * <p>The same live stack shows the command line the forked broker and worker really run with (from {@code /proc}):
  * Kafka's jars and the launcher, nothing of local-stack's own classpath.
@@ -89,15 +92,18 @@ class TakenPortTest {
         assertThat(port(stack.postgresExporterMetricsUrl())).isNotEqualTo(HELD.get("postgres-exporter").getLocalPort());
         assertThat(port(stack.prometheusUrl())).isNotEqualTo(HELD.get("prometheus").getLocalPort());
 
-        assertThat(retryLines()).as("one line per retry, naming the service")
-                .anyMatch(line -> line.startsWith("Kafka broker could not bind "))
-                .anyMatch(line -> line.startsWith("Kafka Connect could not bind "))
-                .anyMatch(line -> line.startsWith("data generator could not bind "))
-                .anyMatch(line -> line.startsWith("change exporter could not bind "))
-                .anyMatch(line -> line.startsWith("postgres_exporter could not bind "))
-                .anyMatch(line -> line.startsWith("Prometheus could not bind "));
-        // The connector runs against the broker and the database where they moved to.
-        assertThat(stack.rest().get("/connectors/" + stack.connectorName() + "/status").body()).contains("RUNNING");
+        for (String component : TAKEN) {
+            String held = Integer.toString(HELD.get(component).getLocalPort());
+            assertThat(retryLines()).as("a retry line naming " + component + "'s taken port " + held)
+                    .anyMatch(line -> line.matches(".* could not bind .*\\b" + held
+                            + "\\b.*: Address already in use.*"));
+        }
+        // The connector and its task run against the broker and the database where they moved to.
+        JsonNode status = readJson(stack.rest().get("/connectors/" + stack.connectorName() + "/status").body());
+        assertThat(status.path("connector").path("state").asText()).as("connector state: " + status)
+                .isEqualTo("RUNNING");
+        assertThat(status.path("tasks")).as("tasks: " + status).isNotEmpty()
+                .allMatch(task -> task.path("state").asText().equals("RUNNING"));
 
         PrometheusApi prometheus = new PrometheusApi(stack.prometheusUrl());
         await("every target up where it moved to").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2))
@@ -122,6 +128,14 @@ class TakenPortTest {
                     .noneMatch(jar -> jar.getFileName().toString().startsWith("postgresql-"))
                     .anyMatch(jar -> jar.getFileName().toString().startsWith("kafka_2.13-"))
                     .anyMatch(jar -> jar.getFileName().toString().startsWith("connect-runtime-"));
+        }
+    }
+
+    private static JsonNode readJson(String body) {
+        try {
+            return new ObjectMapper().readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -62,6 +63,8 @@ public final class RepoPostgres implements AutoCloseable {
     private final PostgresBinaries binaries;
     /** Where fresh ports come from after a bind failure; null when the caller fixed the port. */
     private final IntSupplier freePorts;
+    /** Receives one line per bind retry. */
+    private final Consumer<String> retries;
     private int port;
     private final String database;
     private final String superuser;
@@ -70,7 +73,7 @@ public final class RepoPostgres implements AutoCloseable {
     private final Map<String, String> dotEnv;
     private Process postmaster;
 
-    private RepoPostgres(RepoFiles repo, Path runDir, int port, IntSupplier freePorts) {
+    private RepoPostgres(RepoFiles repo, Path runDir, int port, IntSupplier freePorts, Consumer<String> retries) {
         DotEnv env = repo.dotEnv();
         this.repo = repo;
         this.runDir = runDir;
@@ -81,6 +84,7 @@ public final class RepoPostgres implements AutoCloseable {
         this.binaries = PostgresBinaries.unpacked();
         this.port = port;
         this.freePorts = freePorts;
+        this.retries = retries;
         this.database = env.get("POSTGRES_DB");
         this.superuser = env.get("POSTGRES_USER");
         this.superuserPassword = env.get("POSTGRES_PASSWORD");
@@ -108,6 +112,12 @@ public final class RepoPostgres implements AutoCloseable {
      * a fresh one after each bind failure (local-stack offers the port it chose first; a test hands out a taken one).
      */
     public static RepoPostgres start(int port, boolean loadInventory, IntSupplier freePorts) {
+        return start(port, loadInventory, freePorts, LOG::info);
+    }
+
+    /** As {@link #start(int, boolean, IntSupplier)}, giving each bind retry's line to {@code retries}. */
+    public static RepoPostgres start(int port, boolean loadInventory, IntSupplier freePorts,
+                                     Consumer<String> retries) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 (a free one) or between 1 and 65535, got " + port);
         }
@@ -118,7 +128,8 @@ public final class RepoPostgres implements AutoCloseable {
         Path runDir = TempDirectory.create("repo-postgres-");
         RepoPostgres pg;
         try {
-            pg = new RepoPostgres(repo, runDir, port == 0 ? freePorts.getAsInt() : port, port == 0 ? freePorts : null);
+            pg = new RepoPostgres(repo, runDir, port == 0 ? freePorts.getAsInt() : port, port == 0 ? freePorts : null,
+                    retries);
         } catch (RuntimeException e) {
             TempDirectory.deleteRecursively(runDir);
             throw e;
@@ -202,7 +213,10 @@ public final class RepoPostgres implements AutoCloseable {
                 }
                 int taken = port;
                 port = freePorts.getAsInt();
-                LOG.info("port {} was taken before PostgreSQL could bind it; trying {}", taken, port);
+                // Worded as local-stack's other services word their retries.
+                retries.accept("PostgreSQL could not bind 127.0.0.1:" + taken + ": Address already in use (another "
+                        + "process took the port after it was chosen); starting again on 127.0.0.1:" + port
+                        + " (attempt " + (attempt + 1) + " of " + attempts + ")");
             }
         }
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.cdcmonitoring.repo.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +23,13 @@ class RepoPostgresPortTest {
             int taken = thief.getLocalPort();
             AtomicInteger handedOut = new AtomicInteger();
             // The first "free" port is the thief's, as if it had bound it a moment after it was chosen.
+            List<String> retries = new CopyOnWriteArrayList<>();
             try (RepoPostgres pg = RepoPostgres.start(0, false,
-                    () -> handedOut.getAndIncrement() == 0 ? taken : FreePorts.choose())) {
+                    () -> handedOut.getAndIncrement() == 0 ? taken : FreePorts.choose(), retries::add)) {
                 assertThat(handedOut).hasValue(2);
+                assertThat(retries).as("one line for the one retry").containsExactly("PostgreSQL could not bind "
+                        + "127.0.0.1:" + taken + ": Address already in use (another process took the port after it "
+                        + "was chosen); starting again on 127.0.0.1:" + pg.port() + " (attempt 2 of 5)");
                 assertThat(pg.port()).isNotEqualTo(taken);
                 try (var c = pg.connect(); var s = c.createStatement(); var rs = s.executeQuery("SHOW port")) {
                     rs.next();
