@@ -72,6 +72,11 @@ final class LiveAlerts {
      */
     static Map<String, List<PrometheusApi.Series>> pendingOrFiringSince(PrometheusApi prometheus, Instant start,
             int moreEvaluations) {
+        // No ALERTS sample also means no rule loaded: then the window would prove nothing.
+        List<String> written = RuleFiles.read(LiveMonitoring.repoFile("debezium-prometheus/rules")).stream()
+                .filter(RuleFiles.Rule::isAlert).map(RuleFiles.Rule::name).toList();
+        assertThat(prometheus.alertingRuleNames()).as("alerting rules the stack's Prometheus loaded")
+                .containsExactlyInAnyOrderElementsOf(written);
         // Every rule group evaluated at least moreEvaluations times after this call.
         Instant evaluatedAfter = Instant.now().plus(EVALUATION_INTERVAL.multipliedBy(moreEvaluations - 1L));
         await(moreEvaluations + " more rule evaluations").atMost(EVALUATION_INTERVAL.multipliedBy(moreEvaluations + 4L))

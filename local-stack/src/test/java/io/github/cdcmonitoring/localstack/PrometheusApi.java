@@ -77,6 +77,15 @@ final class PrometheusApi {
         return targets;
     }
 
+    /** The names of the alerting rules Prometheus loaded, one per rule (from /api/v1/rules?type=alert). */
+    List<String> alertingRuleNames() {
+        List<String> names = new ArrayList<>();
+        for (JsonNode group : get("/api/v1/rules?type=alert", "alerting rules").path("groups")) {
+            group.path("rules").forEach(rule -> names.add(rule.path("name").asText()));
+        }
+        return names;
+    }
+
     /** The earliest of the rule groups' last evaluation times (an unevaluated group counts as never). */
     Instant oldestRuleEvaluation() {
         Instant oldest = Instant.MAX;
