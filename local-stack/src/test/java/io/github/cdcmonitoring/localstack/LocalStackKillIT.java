@@ -1,19 +1,22 @@
 package io.github.cdcmonitoring.localstack;
 
 import static io.github.cdcmonitoring.testsupport.ChildJvm.alive;
-import static io.github.cdcmonitoring.testsupport.ChildJvm.awaitReadyLine;
 import static io.github.cdcmonitoring.testsupport.ChildJvm.javaExecutable;
 import static io.github.cdcmonitoring.testsupport.ChildJvm.processesNaming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.cdcmonitoring.repo.FreePorts;
+import io.github.cdcmonitoring.repo.RepoFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -21,13 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGKILL of the JVM running the whole local stack, monitoring included ("after kill -9 of the local-stack JVM,
- * nothing of the run is left and the next start succeeds"): PostgreSQL, the broker, the worker, the data generator,
- * the change exporter, postgres_exporter and Prometheus end within {@link #EXIT_LIMIT_MS}, the temporary directories
- * go, and a new stack starts on the very same ports. SIGKILL runs no shutdown hook: only the children themselves
- * (ForkMain, the native programs' wrappers) and the leftover watcher (postgres-harness) can clean up.
+ * {@code kill -9} of {@code java -jar local-stack/target/local-stack.jar}, run as the README says (from the repository
+ * root, on .env's ports, monitoring included): PostgreSQL, the broker, the worker, the data generator, the change
+ * exporter, postgres_exporter and Prometheus end within {@link #EXIT_LIMIT_MS}, the temporary directories go, and the
+ * same command then starts again on the same ports (its port check refuses a port still held). SIGKILL runs no shutdown
+ * hook: only the children themselves (ForkMain, the native programs' wrappers) and the leftover watcher
+ * (postgres-harness) can clean up. An integration test: it needs the packaged jar and its {@code target/lib}.
  */
-class LocalStackKillTest {
+class LocalStackKillIT {
 
     private static final long READY_LIMIT_MS = 300_000;
     /**
@@ -42,44 +46,44 @@ class LocalStackKillTest {
     /** What the launcher starts, by a word of each command line: the whole stack must be under test. */
     private static final List<String> PROGRAMS = List.of("bin/postgres", "KafkaBrokerMain", "ConnectDistributed",
             "data-generator", "change-exporter", "prometheus-postgres-exporter", "bin/prometheus ");
+    /** LocalStackMain's line once everything runs: "local-stack: up. <urls>; logs under <dir>. Ctrl-C ...". */
+    private static final Pattern UP = Pattern.compile("local-stack: up\\. (.*); logs under (\\S+)\\. Ctrl-C.*");
+
+    private final RepoFiles repo = RepoFiles.locate();
 
     @TempDir
     Path scratch;
 
-    private Process child;
+    private final List<Process> launched = new ArrayList<>();
 
     @AfterEach
-    void killChild() {
-        if (child != null) {
-            child.destroyForcibly();
+    void stopLaunched() throws InterruptedException {
+        for (Process process : launched) {
+            process.destroy(); // SIGTERM: the launcher stops what it started
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
     }
 
     @Test
-    void sigkillOfTheStackJvmLeavesNothingAndTheNextStartSucceeds() throws Exception {
+    void killMinus9OfTheLauncherLeavesNothingAndTheSameCommandStartsAgain() throws Exception {
         long startedAt = System.currentTimeMillis() - 1_000; // file times have coarse resolution
-        int[] ports = FreePorts.choose(4);
-        Path childLog = scratch.resolve("child.log");
-        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", System.getProperty("java.class.path"),
-                LocalStackChild.class.getName()));
-        for (int port : ports) {
-            command.add(Integer.toString(port));
-        }
-        child = new ProcessBuilder(command).redirectError(childLog.toFile()).start();
-        String[] ready = awaitReadyLine(child, childLog, READY_LIMIT_MS, "the stack did not start");
-        Path workDir = Path.of(ready[1]);
-        Path postgresDir = Path.of(ready[2]);
-        List<ProcessHandle> started = child.descendants().toList();
-        System.out.println("LocalStackKillTest: before SIGKILL: " + describe(started));
-        String commandLines = started.stream().map(LocalStackKillTest::commandLine).collect(Collectors.joining("\n"));
+        Process first = launch("first");
+        Matcher up = awaitUp(first, scratch.resolve("first.log"));
+        Path workDir = Path.of(up.group(2));
+        List<ProcessHandle> started = first.descendants().toList();
+        System.out.println("LocalStackKillIT: before SIGKILL: " + describe(started));
+        String commandLines = started.stream().map(LocalStackKillIT::commandLine).collect(Collectors.joining("\n"));
         assertThat(PROGRAMS).as("programs the launcher started").allMatch(commandLines::contains);
+        Path postgresDir = postgresRunDirectory(started);
 
         // The leftover watcher outlives the others on purpose: it removes the folders once they are gone.
         List<ProcessHandle> programs = started.stream()
                 .filter(p -> !commandLine(p).contains(WATCHER_MARK)).toList();
 
-        child.destroyForcibly(); // SIGKILL
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        first.destroyForcibly(); // SIGKILL
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         long killedAt = System.currentTimeMillis();
         try {
             await().atMost(Duration.ofMillis(EXIT_LIMIT_MS)).pollInterval(Duration.ofMillis(100))
@@ -87,7 +91,7 @@ class LocalStackKillTest {
         } catch (ConditionTimeoutException stillRunning) {
             // the assertion below names them
         }
-        System.out.println("LocalStackKillTest: every process gone " + (System.currentTimeMillis() - killedAt)
+        System.out.println("LocalStackKillIT: every process gone " + (System.currentTimeMillis() - killedAt)
                 + " ms after SIGKILL");
         assertThat(describe(alive(programs))).as("processes still running %d ms after SIGKILL", EXIT_LIMIT_MS)
                 .isEmpty();
@@ -99,15 +103,54 @@ class LocalStackKillTest {
         }
         List<String> left = leftovers(started, workDir, postgresDir);
         left.addAll(nativeLibrariesExtractedSince(startedAt));
-        System.out.println("LocalStackKillTest: " + (System.currentTimeMillis() - killedAt) + " ms after SIGKILL, left: "
+        System.out.println("LocalStackKillIT: " + (System.currentTimeMillis() - killedAt) + " ms after SIGKILL, left: "
                 + (left.isEmpty() ? "nothing" : String.join("; ", left)));
         assertThat(left).as("what the killed run left").isEmpty();
 
-        try (LocalStack again = LocalStack.builder().postgresPort(ports[0]).kafkaPort(ports[1]).connectPort(ports[2])
-                .metricsPort(ports[3]).registerConnector(false).start()) {
-            assertThat(again.postgres().port()).isEqualTo(ports[0]);
-            assertThat(again.bootstrapServers()).endsWith(":" + ports[1]);
+        // The same command again, at once: its port check would refuse a port the killed run still held.
+        Matcher again = awaitUp(launch("second"), scratch.resolve("second.log"));
+        assertThat(again.group(1)).contains("PostgreSQL 127.0.0.1:" + LocalStack.envPort(repo.dotEnv(), "POSTGRES_PORT"),
+                "Kafka 127.0.0.1:" + LocalStack.envPort(repo.dotEnv(), "KAFKA_PORT"));
+    }
+
+    /** {@code java -jar local-stack/target/local-stack.jar} from the repository root, output to {@code <name>.log}. */
+    private Process launch(String name) throws IOException {
+        Path jar = Path.of(System.getProperty("local-stack.jar", "target/local-stack.jar")).toAbsolutePath();
+        assertThat(jar).as("the packaged launcher (run by failsafe after package)").isRegularFile();
+        Process process = new ProcessBuilder(javaExecutable(), "-jar", jar.toString())
+                .directory(repo.root().toFile()).redirectErrorStream(true)
+                .redirectOutput(scratch.resolve(name + ".log").toFile()).start();
+        launched.add(process);
+        return process;
+    }
+
+    private static Matcher awaitUp(Process launcher, Path log) throws IOException {
+        long deadline = System.currentTimeMillis() + READY_LIMIT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                Matcher up = UP.matcher(line);
+                if (up.matches()) {
+                    return up;
+                }
+            }
+            if (!launcher.isAlive()) {
+                throw new AssertionError("local-stack.jar exited (" + launcher.exitValue() + "): "
+                        + Files.readString(log));
+            }
+            Pause.millis(500);
         }
+        throw new AssertionError("local-stack.jar not up within " + READY_LIMIT_MS + " ms: " + Files.readString(log));
+    }
+
+    /** RepoPostgres's run folder: the parent of the data directory the postmaster was started with. */
+    private static Path postgresRunDirectory(List<ProcessHandle> processes) {
+        for (ProcessHandle p : processes) {
+            List<String> arguments = List.of(commandLine(p).split(" "));
+            if (arguments.get(0).endsWith("bin/postgres") && arguments.contains("-D")) {
+                return Path.of(arguments.get(arguments.indexOf("-D") + 1)).getParent();
+            }
+        }
+        throw new AssertionError("no postmaster among " + describe(processes));
     }
 
     private static List<String> leftovers(List<ProcessHandle> started, Path workDir, Path postgresDir) {
