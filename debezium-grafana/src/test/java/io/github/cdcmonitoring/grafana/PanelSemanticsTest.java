@@ -77,6 +77,21 @@ class PanelSemanticsTest {
                 .isEqualTo("SUCCESS");
     }
 
+    @Test
+    void slotWalStatusShowsEachSlotsCurrentStateNotAnEarlierOne(@TempDir Path dir) throws Exception {
+        // Slot a was reserved, then unreserved, and is lost at 9m (each earlier series goes stale as queries.yml stops
+        // reporting it); slot b stays extended. The stat's value mappings read 3 as lost and 1 as extended.
+        List<String> series = List.of(
+                "cdc_slot_wal_status{slot_name=\"a\",database=\"x\",wal_status=\"reserved\"}|1 1 1 1 1 stale",
+                "cdc_slot_wal_status{slot_name=\"a\",database=\"x\",wal_status=\"unreserved\"}|_ _ _ _ _ 1 1 1 1 stale",
+                "cdc_slot_wal_status{slot_name=\"a\",database=\"x\",wal_status=\"lost\"}|_ _ _ _ _ _ _ _ _ 1 1",
+                "cdc_slot_wal_status{slot_name=\"b\",database=\"x\",wal_status=\"extended\"}|1x10");
+        for (String dashboard : List.of("postgres-replication", "cdc-overview")) {
+            assertThat(evaluate(dir, query(dashboard, "Slot WAL status"), series,
+                    Map.of("{slot_name=\"a\"}", "3", "{slot_name=\"b\"}", "1"))).as(dashboard).isEqualTo("SUCCESS");
+        }
+    }
+
     /** The resolved expr of the one query of the titled panel of the dashboard with this uid. */
     private static String query(String uid, String panelTitle) {
         return query(uid, panelTitle, null);

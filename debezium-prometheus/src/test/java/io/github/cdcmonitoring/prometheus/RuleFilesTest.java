@@ -32,8 +32,12 @@ class RuleFilesTest {
             Pattern.compile("(Connect|Debezium|Postgres|Cdc|ChangeExporter|DataGenerator|Prometheus)[A-Z][A-Za-z0-9]*");
     private static final Pattern RECORD_NAME = Pattern.compile("[a-z_]+:[a-z0-9_]+:[a-z0-9_]+");
     private static final Pattern LABEL_REFERENCE = Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)");
-    /** A pg_replication_slots_* series read, with its selector if it has one. */
-    private static final Pattern SLOT_SERIES = Pattern.compile("pg_replication_slots_[a-z_]+(\\{[^}]*})?");
+    /**
+     * A series of one replication slot read, with its selector if it has one: postgres_exporter's
+     * pg_replication_slots_* and pg_replication_slot_*, queries.yml's cdc_slot_*.
+     */
+    private static final Pattern SLOT_SERIES =
+            Pattern.compile("(pg_replication_slots?_|cdc_slot_)[a-z_]+(\\{[^}]*})?");
     private static final Pattern DATNAME_SELECTOR = Pattern.compile("datname\\s*!?=~?\\s*\"");
     /** Several scrape intervals: 4 x 15 s. */
     private static final Duration SHORTEST_FOR = Duration.ofMinutes(1);
@@ -87,15 +91,20 @@ class RuleFilesTest {
                 reads.add(rule.name() + ": " + matcher.group());
             }
         }
-        assertThat(reads).as("reads of pg_replication_slots_* series").isNotEmpty()
-                .allSatisfy(read -> assertThat(read).contains("{slot_name=\"" + slot + "\"}"));
+        assertThat(reads).as("reads of a slot's series").isNotEmpty()
+                .allSatisfy(read -> assertThat(read).containsPattern("\\{(.*, *)?slot_name=\"" + slot + "\"[,}]"));
         assertThat(reads).as("rules reading the connector's slot")
                 .anySatisfy(read -> assertThat(read).startsWith("DebeziumStalledCapture: "))
                 .anySatisfy(read -> assertThat(read).startsWith("ConnectSourceTaskStalled: "))
                 .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotInactive: "))
                 .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotWalRetained: "))
                 .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotWalLimitPredicted: "))
-                .anySatisfy(read -> assertThat(read).startsWith("PostgresSlotMetricsAbsent: "));
+                .anySatisfy(read -> assertThat(read).startsWith("PostgresSlotMetricsAbsent: "))
+                .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotUnreserved: "))
+                .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotLost: "))
+                .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotSafeWalSizeLow: "))
+                .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotCatalogXminOld: "))
+                .anySatisfy(read -> assertThat(read).startsWith("PostgresLogicalDecodingSpilling: "));
     }
 
     /**

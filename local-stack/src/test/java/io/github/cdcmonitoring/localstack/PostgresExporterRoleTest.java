@@ -81,6 +81,18 @@ class PostgresExporterRoleTest {
                 assertThat(metrics).containsPattern(
                         "(?m)^pg_replication_slots_pg_wal_lsn_diff\\{.*slot_name=\"exporter_test_slot\".*} ");
                 assertThat(metrics).containsPattern("(?m)^pg_stat_activity_count\\{");
+                // queries.yml's additions, every one readable by cdc_monitor (a refused query would set
+                // pg_exporter_last_scrape_error, checked below).
+                assertThat(metrics).containsPattern("(?m)^cdc_slot_wal_status\\{.*slot_name=\"exporter_test_slot\".*"
+                        + "wal_status=\"reserved\".*} 1$");
+                assertThat(metrics).containsPattern("(?m)^cdc_wal_directory_bytes(\\{[^}]*})? [0-9.e+]+$");
+                for (String metric : new String[] {"cdc_slot_confirmed_flush_lag_bytes", "cdc_slot_catalog_xmin_age_xids",
+                        "cdc_slot_safe_wal_size_bytes",
+                        "cdc_slot_decoding_spilled_transactions_total", "cdc_slot_decoding_spilled_bytes_total",
+                        "cdc_slot_decoding_decoded_transactions_total", "cdc_slot_decoding_decoded_bytes_total"}) {
+                    assertThat(metrics).as(metric).containsPattern("(?m)^" + metric + "\\{.*slot_name="
+                            + "\"exporter_test_slot\".*} [0-9.e+]+$");
+                }
                 assertThat(metrics).containsPattern("(?m)^pg_exporter_last_scrape_error 0$");
             } finally {
                 exporter.destroy();
