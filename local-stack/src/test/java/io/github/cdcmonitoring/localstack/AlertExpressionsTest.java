@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The alert expressions of debezium-prometheus/rules, each evaluated as written in its rule file (never a copy)
  * against the real Prometheus of a native stack with the generator writing, before and during real faults: Connect
- * killed, the connector paused while the database is written, a task failing because its database password was
- * rotated, the generator stopped. The expression being true is what is proven here; the {@code for:} durations are promtool's to test.
+ * killed, the connector paused while the database is written (nothing then reaches the consumer), a task failing
+ * because its database password was rotated, the generator stopped. The expression being true is what is proven
+ * here; the {@code for:} durations are promtool's to test.
  *
  * <p>One stack serves the class. The healthy check runs first, explicitly ordered, because the faults leave traces in
  * rate windows for minutes afterwards (latency of the delayed events, restarts); each fault is undone before the
@@ -181,6 +182,18 @@ class AlertExpressionsTest {
             assertThat(prometheus.query(notWriting.expr())).as("ConnectSourceTaskStalled while paused")
                     .extracting(s -> s.label("connector") + "/" + s.label("task"))
                     .containsExactly(stack.connectorName() + "/0");
+            // Nothing of the written tables reaches the change exporter: their latency histogram is empty (NaN, never
+            // high), and the end-to-end alert fires on the age of the newest change consumed instead.
+            RuleFiles.Rule late = alert("CdcEndToEndLatencyHigh");
+            await("CdcEndToEndLatencyHigh true for public.users while nothing is consumed")
+                    .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(prometheus.query(late.expr()))
+                            .as(() -> "newest change age " + prometheus.query("cdc_newest_change_age_seconds"))
+                            .anySatisfy(series -> {
+                                assertThat(series.label("schema")).isEqualTo("public");
+                                assertThat(series.label("table")).isEqualTo("users");
+                                assertThat(series.value()).isGreaterThan(120);
+                            }));
             note("connector paused while writing", trueAlerts());
         } finally {
             stack.rest().put("/connectors/" + stack.connectorName() + "/resume");

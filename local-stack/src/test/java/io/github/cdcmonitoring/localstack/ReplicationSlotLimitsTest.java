@@ -1,0 +1,157 @@
+package io.github.cdcmonitoring.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The replication slot's limits, driven for real on the native stack with the data generator writing, and seen the
+ * way a user sees them: through postgres-exporter/queries.yml, Prometheus and the alert expressions as written in
+ * debezium-prometheus/rules. The server's settings are changed with {@code ALTER SYSTEM} on this test's own server
+ * (its postgresql.auto.conf), never in a copy of postgresql.conf:
+ * <ol>
+ *   <li>logical decoding spills: {@code logical_decoding_work_mem} at its minimum, 64 kB, and eleven transactions
+ *       of 2,000 rows each, decoded while the connector streams, go through pg_replslot/ and fire
+ *       PostgresLogicalDecodingSpilling;</li>
+ *   <li>the slot lost: the connector stopped, {@code max_slot_wal_keep_size} lowered to 64 MB (the shipped
+ *       {@code wal_keep_size}), WAL written past it: PostgresReplicationSlotUnreserved; then a checkpoint removes that
+ *       WAL: PostgresReplicationSlotLost, while the retained-WAL alert, reading a series that is NaN for a lost slot,
+ *       goes quiet. The connector resumed on the lost slot does not capture again.</li>
+ * </ol>
+ * The slot is lost at the end: this class has a stack of its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationSlotLimitsTest {
+
+    private static final int SPILLING_TRANSACTIONS = 11;
+    private static final int ROWS_PER_TRANSACTION = 2_000;
+    /** WAL written past the lowered limit: twice it, in 1 MiB messages. */
+    private static final int WAL_MIB = 128;
+    private static final Duration ALERT_WAIT = Duration.ofMinutes(2);
+
+    private LocalStack stack;
+    private LiveAlerts alerts;
+    private String connector;
+    private Predicate<PrometheusApi.Series> ourSlot;
+    private JsonNode lastStatus;
+
+    @BeforeAll
+    void start() {
+        stack = LiveMonitoring.start();
+        alerts = new LiveAlerts(stack);
+        LiveMonitoring.awaitScraped(alerts.prometheus());
+        connector = stack.connectorName();
+        ourSlot = LiveAlerts.labelled("slot_name", stack.connectorConfig().get("slot.name"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void largeTransactionsSpillToDiskAndFireTheSpillAlert() throws SQLException {
+        String spilled = "cdc_slot_decoding_spilled_transactions_total{slot_name=\""
+                + stack.connectorConfig().get("slot.name") + "\"}";
+        assertThat(alerts.prometheus().query(spilled)).as(spilled + " before").singleElement()
+                .satisfies(s -> assertThat(s.value()).isZero());
+        long start = System.nanoTime();
+        try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER SYSTEM SET logical_decoding_work_mem = '64kB'");
+            s.execute("SELECT pg_reload_conf()");
+            for (int i = 0; i < SPILLING_TRANSACTIONS; i++) {
+                s.executeUpdate("INSERT INTO users (name, email) SELECT 'spill " + i + "-' || n, 'spill" + i + "-' || n "
+                        + "|| '@example.com' FROM generate_series(1, " + ROWS_PER_TRANSACTION + ") AS n");
+            }
+        }
+        alerts.awaitTrue("PostgresLogicalDecodingSpilling", ourSlot, ALERT_WAIT);
+        double count = alerts.prometheus().query(spilled).get(0).value();
+        System.out.printf(Locale.ROOT, "RELIABILITY | logical decoding spills: logical_decoding_work_mem 64kB, %d "
+                        + "transactions of %d rows | PostgresLogicalDecodingSpilling true after %.0f s | %s = %.0f%n",
+                SPILLING_TRANSACTIONS, ROWS_PER_TRANSACTION, (System.nanoTime() - start) / 1e9, spilled, count);
+        assertThat(count).as(spilled).isGreaterThanOrEqualTo(SPILLING_TRANSACTIONS);
+    }
+
+    @Test
+    @Order(2)
+    void slotPastItsWalLimitIsUnreservedThenLostAndTheLostAlertStays() throws SQLException {
+        assertThat(stack.rest().put("/connectors/" + connector + "/stop").ok()).isTrue();
+        await("connector STOPPED").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+                .until(() -> "STOPPED".equals(connectorState()));
+        long start = System.nanoTime();
+        try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
+            // No timed checkpoint in between: the slot stays unreserved until this test's CHECKPOINT.
+            s.execute("ALTER SYSTEM SET checkpoint_timeout = '1h'");
+            s.execute("ALTER SYSTEM SET max_slot_wal_keep_size = '64MB'");
+            s.execute("SELECT pg_reload_conf()");
+            for (int i = 0; i < WAL_MIB; i++) {
+                s.execute("SELECT pg_logical_emit_message(false, 'wal-filler', repeat('x', 1048576))");
+            }
+        }
+        alerts.awaitTrue("PostgresReplicationSlotUnreserved", ourSlot, ALERT_WAIT);
+        double unreservedAfter = (System.nanoTime() - start) / 1e9;
+
+        try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT"); // removes the WAL past the limit: PostgreSQL invalidates the slot
+        }
+        alerts.awaitTrue("PostgresReplicationSlotLost", ourSlot, ALERT_WAIT);
+        double lostAfter = (System.nanoTime() - start) / 1e9;
+        assertThat(alerts.trueSeries("PostgresReplicationSlotUnreserved")).as("unreserved once lost")
+                .noneMatch(ourSlot);
+        // Why the lost alert is needed: the retained-WAL alert reads pg_replication_slots_pg_wal_lsn_diff, NaN now.
+        assertThat(alerts.trueSeries("PostgresReplicationSlotWalRetained")).as("retained-WAL alert on a lost slot")
+                .noneMatch(ourSlot);
+        assertThat(alerts.prometheus().query("pg_replication_slots_pg_wal_lsn_diff{slot_name=\""
+                + stack.connectorConfig().get("slot.name") + "\"}")).singleElement()
+                .satisfies(s -> assertThat(s.value()).as("retained WAL of a lost slot").isNaN());
+
+        // The connector resumed on the lost slot cannot stream from it: it fails, and the lost alert stays.
+        assertThat(stack.rest().put("/connectors/" + connector + "/resume").status()).isEqualTo(202);
+        JsonNode status = await("the connector or its task FAILED on the lost slot").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(this::status, st -> "FAILED".equals(st.path("connector").path("state").asText())
+                        || "FAILED".equals(st.path("tasks").path(0).path("state").asText()));
+        String trace = status.path("tasks").path(0).path("trace").asText(status.path("connector").path("trace").asText());
+        String cause = trace.lines().filter(line -> line.contains("replication slot")).findFirst().orElse(trace);
+        assertThat(alerts.trueSeries("PostgresReplicationSlotLost")).as("lost alert after the resume")
+                .anyMatch(ourSlot);
+        System.out.printf(Locale.ROOT, "RELIABILITY | slot past max_slot_wal_keep_size (64MB via ALTER SYSTEM, "
+                        + "connector stopped, %d MiB of WAL, then CHECKPOINT) | PostgresReplicationSlotUnreserved true "
+                        + "after %.0f s, PostgresReplicationSlotLost after %.0f s; PostgresReplicationSlotWalRetained "
+                        + "quiet (retained WAL NaN) | resumed: task FAILED: %s%n",
+                WAL_MIB, unreservedAfter, lostAfter, cause.strip());
+    }
+
+    private String connectorState() {
+        return stack.rest().get("/connectors/" + connector + "/status").json().path("connector").path("state")
+                .asText();
+    }
+
+    /** The connector's status; printed when it changed, so that a timeout shows the states it went through. */
+    private JsonNode status() {
+        JsonNode status = stack.rest().get("/connectors/" + connector + "/status").json();
+        if (!status.equals(lastStatus)) {
+            System.out.println("status: " + status);
+            lastStatus = status;
+        }
+        return status;
+    }
+}
