@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.cdcmonitoring.prometheus.RuleFiles;
+import io.github.cdcmonitoring.repo.RepoFiles;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
  * The alert expressions of debezium-prometheus/rules, each evaluated as written in its rule file (never a copy)
  * against the real Prometheus of a native stack with the generator writing, before and during real faults: Connect
  * killed, the connector paused while the database is written (nothing then reaches the consumer), a task failing
- * because its database password was rotated, the generator stopped. The expression being true is what is proven
+ * because its database password was rotated, the generator stopped, a task failing while Connect builds it (a
+ * producer setting Kafka refuses), the monitoring role losing pg_monitor. The expression being true is what is proven
  * here; the {@code for:} durations are promtool's to test.
  *
  * <p>One stack serves the class. The healthy check runs first, explicitly ordered, because the faults leave traces in
@@ -212,13 +215,21 @@ class AlertExpressionsTest {
         try {
             assertThat(stack.rest().post("/connectors/" + connector + "/tasks/0/restart").status()).isEqualTo(204);
             awaitTask("FAILED", Duration.ofMinutes(2));
-            await("ConnectTaskFailed true for task 0 of " + connector).atMost(Duration.ofSeconds(90))
-                    .pollInterval(Duration.ofSeconds(3))
-                    .untilAsserted(() -> assertThat(prometheus.query(taskFailed.expr()))
-                            .anySatisfy(s -> {
-                                assertThat(s.label("connector")).isEqualTo(connector);
-                                assertThat(s.label("task")).isEqualTo("0");
-                            }));
+            // The worker counts the failed task too (kafka_connect_worker_connector_failed_task_count); the rule's
+            // `or on (connector, instance)` must still give one series, the task's, so the failure notifies once.
+            String workerCount = "kafka_connect_worker_connector_failed_task_count{connector=\"" + connector + "\"} > 0";
+            await("ConnectTaskFailed true for task 0 of " + connector + ", once, while the worker counts it too")
+                    .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3))
+                    .untilAsserted(() -> {
+                        assertThat(prometheus.query(workerCount)).as(workerCount).isNotEmpty();
+                        assertThat(prometheus.query(taskFailed.expr()))
+                                .filteredOn(s -> connector.equals(s.label("connector")))
+                                .singleElement().satisfies(s -> {
+                                    assertThat(s.label("task")).isEqualTo("0");
+                                    assertThat(s.label("status")).isEqualTo("failed");
+                                    assertThat(s.label("job")).isEqualTo("connect");
+                                });
+                    });
             note("task failed", trueAlerts());
         } finally {
             setCapturePassword(stack.postgres().capturePassword());
@@ -247,6 +258,87 @@ class AlertExpressionsTest {
         }
         await("the generator scraped again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(3))
                 .untilAsserted(() -> assertThat(prometheus.query(absent.expr())).isEmpty());
+    }
+
+    @Test
+    @Order(6)
+    void taskFailingWhileBuiltLeavesARunningConnectorWithoutTasks() {
+        RuleFiles.Rule withoutTasks = alert("ConnectConnectorWithoutTasks");
+        RuleFiles.Rule taskFailed = alert("ConnectTaskFailed");
+        String connector = stack.connectorName();
+        ConnectRest.Response current = stack.rest().get("/connectors/" + connector + "/config");
+        assertThat(current.ok()).as("GET config: %s", current.body()).isTrue();
+        JsonNode original = current.json();
+        // A producer setting the connector's validation lets through (the worker allows client overrides) but Kafka's
+        // producer refuses: Connect fails the task while building it, before the task has metrics of its own, and
+        // drops it from the worker's per-connector counts.
+        ObjectNode broken = original.deepCopy();
+        broken.put("producer.override.compression.type", "bogus");
+        Instant fault = Instant.now();
+        ConnectRest.Response put = stack.rest().put("/connectors/" + connector + "/config", broken);
+        assertThat(put.ok()).as("PUT config: HTTP %s %s", put.status(), put.body()).isTrue();
+        try {
+            awaitTask("FAILED", Duration.ofMinutes(2));
+            assertThat(status().path("tasks").path(0).path("trace").asText()).contains("compression.type");
+            await("ConnectConnectorWithoutTasks true for " + connector).atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(prometheus.query(withoutTasks.expr())).singleElement()
+                            .satisfies(s -> {
+                                assertThat(s.label("connector")).isEqualTo(connector);
+                                assertThat(s.label("status")).isEqualTo("running");
+                                assertThat(s.label("job")).isEqualTo("connect");
+                            }));
+            System.out.println("task failed while built: ConnectConnectorWithoutTasks true "
+                    + Duration.between(fault, Instant.now()).toMillis() / 1000.0 + " s after the config was put");
+            // Why the alert exists: neither the task's status nor the worker's count shows this failure.
+            assertThat(prometheus.query(taskFailed.expr())).as("ConnectTaskFailed for a task that failed while built")
+                    .noneMatch(s -> connector.equals(s.label("connector")));
+            note("task failed while built", trueAlerts());
+        } finally {
+            stack.rest().put("/connectors/" + connector + "/config", original);
+            awaitConnector("RUNNING", Duration.ofMinutes(2));
+        }
+        await("ConnectConnectorWithoutTasks false once the task runs").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(prometheus.query(withoutTasks.expr())).isEmpty());
+    }
+
+    @Test
+    @Order(7)
+    void monitoringRoleWithoutPgMonitorMakesPostgresExporterScrapeErrorTrue() throws SQLException {
+        RuleFiles.Rule scrapeError = alert("PostgresExporterScrapeError");
+        RuleFiles.Rule down = alert("PostgresDown");
+        String role = ComposeFile.read(LiveMonitoring.repoFile("docker-compose.yml"),
+                RepoFiles.locate().dotEnv().asMap()).serviceEnvironment("postgres-exporter").get("DATA_SOURCE_USER");
+        String failed = "pg_scrape_collector_success == 0";
+        // The incident: the monitoring role loses its pg_monitor membership (a privilege clean-up). It still logs in,
+        // so pg_up stays 1, but the collectors needing pg_monitor (pg_ls_waldir() for `wal`) fail.
+        Instant fault = Instant.now();
+        grantPgMonitor(role, false);
+        try {
+            await("PostgresExporterScrapeError true").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(prometheus.query(scrapeError.expr()))
+                            .as(() -> "failed collectors " + prometheus.query(failed)).singleElement()
+                            .satisfies(s -> assertThat(s.label("job")).isEqualTo("postgres-exporter")));
+            System.out.println("pg_monitor revoked: PostgresExporterScrapeError true "
+                    + Duration.between(fault, Instant.now()).toMillis() / 1000.0 + " s after; failed collectors: "
+                    + prometheus.query(failed).stream().map(s -> s.label("collector")).toList());
+            assertThat(prometheus.query(down.expr())).as("PostgresDown while only privileges are missing").isEmpty();
+            note("monitoring role without pg_monitor", trueAlerts());
+        } finally {
+            grantPgMonitor(role, true);
+        }
+        await("PostgresExporterScrapeError false once the role is a member again").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(3))
+                .untilAsserted(() -> assertThat(prometheus.query(scrapeError.expr())).isEmpty());
+    }
+
+    private void grantPgMonitor(String role, boolean grant) throws SQLException {
+        String quoted = "\"" + role.replace("\"", "\"\"") + "\"";
+        try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
+            s.execute(grant ? "GRANT pg_monitor TO " + quoted : "REVOKE pg_monitor FROM " + quoted);
+        }
     }
 
     private void setCapturePassword(String password) throws SQLException {
