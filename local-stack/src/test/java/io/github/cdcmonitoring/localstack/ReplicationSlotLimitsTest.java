@@ -3,12 +3,13 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   <li>the slot lost: the connector stopped, {@code max_slot_wal_keep_size} lowered to 64 MB (the shipped
  *       {@code wal_keep_size}), WAL written past it: PostgresReplicationSlotUnreserved; then a checkpoint removes that
  *       WAL: PostgresReplicationSlotLost, while the retained-WAL alert, reading a series that is NaN for a lost slot,
- *       goes quiet. The connector resumed on the lost slot does not capture again.</li>
+ *       goes quiet.</li>
  * </ol>
  * The slot is lost at the end: this class has a stack of its own.
  */
@@ -48,7 +49,6 @@ class ReplicationSlotLimitsTest {
     private LiveAlerts alerts;
     private String connector;
     private Predicate<PrometheusApi.Series> ourSlot;
-    private JsonNode lastStatus;
 
     @BeforeAll
     void start() {
@@ -123,21 +123,14 @@ class ReplicationSlotLimitsTest {
                 + stack.connectorConfig().get("slot.name") + "\"}")).singleElement()
                 .satisfies(s -> assertThat(s.value()).as("retained WAL of a lost slot").isNaN());
 
-        // The connector resumed on the lost slot cannot stream from it: it fails, and the lost alert stays.
-        assertThat(stack.rest().put("/connectors/" + connector + "/resume").status()).isEqualTo(202);
-        JsonNode status = await("the connector or its task FAILED on the lost slot").atMost(Duration.ofMinutes(2))
-                .pollInterval(Duration.ofSeconds(1))
-                .until(this::status, st -> "FAILED".equals(st.path("connector").path("state").asText())
-                        || "FAILED".equals(st.path("tasks").path(0).path("state").asText()));
-        String trace = status.path("tasks").path(0).path("trace").asText(status.path("connector").path("trace").asText());
-        String cause = trace.lines().filter(line -> line.contains("replication slot")).findFirst().orElse(trace);
-        assertThat(alerts.trueSeries("PostgresReplicationSlotLost")).as("lost alert after the resume")
-                .anyMatch(ourSlot);
+        // While capture is broken: the connector still stopped, nobody has looked yet.
+        Map<String, List<Map<String, String>>> alsoTrue = alerts.trueNow();
+        alsoTrue.remove("PostgresLogicalDecodingSpilling"); // the previous test's
         System.out.printf(Locale.ROOT, "RELIABILITY | slot past max_slot_wal_keep_size (64MB via ALTER SYSTEM, "
                         + "connector stopped, %d MiB of WAL, then CHECKPOINT) | PostgresReplicationSlotUnreserved true "
                         + "after %.0f s, PostgresReplicationSlotLost after %.0f s; PostgresReplicationSlotWalRetained "
-                        + "quiet (retained WAL NaN) | resumed: task FAILED: %s%n",
-                WAL_MIB, unreservedAfter, lostAfter, cause.strip());
+                        + "quiet (retained WAL NaN) | alert expressions true then: %s%n",
+                WAL_MIB, unreservedAfter, lostAfter, alsoTrue.keySet());
     }
 
     private String connectorState() {
@@ -145,13 +138,4 @@ class ReplicationSlotLimitsTest {
                 .asText();
     }
 
-    /** The connector's status; printed when it changed, so that a timeout shows the states it went through. */
-    private JsonNode status() {
-        JsonNode status = stack.rest().get("/connectors/" + connector + "/status").json();
-        if (!status.equals(lastStatus)) {
-            System.out.println("status: " + status);
-            lastStatus = status;
-        }
-        return status;
-    }
 }
