@@ -113,11 +113,13 @@ class AlertmanagerInhibitionTest {
         post(alert("PrometheusTargetDown", "critical", "job", "connect", "instance", "connect:8080"),
                 alert("DebeziumStreamingMetricsAbsent", "warning", "context", "streaming"),
                 alert("ConnectStatusMetricsAbsent", "warning"),
+                alert("PostgresReplicationSlotInactive", "warning", "slot_name", "debezium_slot"),
                 // The change exporter's absent alert has another cause.
                 alert("ChangeExporterEventsAbsent", "warning"));
 
         awaitInhibitedBy("DebeziumStreamingMetricsAbsent", "PrometheusTargetDown");
         awaitInhibitedBy("ConnectStatusMetricsAbsent", "PrometheusTargetDown");
+        awaitInhibitedBy("PostgresReplicationSlotInactive", "PrometheusTargetDown");
         assertActive("PrometheusTargetDown");
         assertActive("ChangeExporterEventsAbsent");
     }
