@@ -16,7 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -187,7 +187,7 @@ class AlertmanagerInhibitionTest {
     }
 
     private JsonNode find(JsonNode alerts, Map<String, String> labels) {
-        List<JsonNode> found = new java.util.ArrayList<>();
+        List<JsonNode> found = new ArrayList<>();
         alerts.forEach(a -> {
             if (matches(a, labels)) {
                 found.add(a);
@@ -216,7 +216,7 @@ class AlertmanagerInhibitionTest {
             Thread.sleep(200);
         }
         String sourceFingerprint = find(alerts, Map.of("alertname", source)).path("fingerprint").asText();
-        List<String> by = new java.util.ArrayList<>();
+        List<String> by = new ArrayList<>();
         find(alerts, target).path("status").path("inhibitedBy").forEach(f -> by.add(f.asText()));
         assertThat(by).as("%s inhibited by %s", target, source).containsExactly(sourceFingerprint);
     }
@@ -241,13 +241,5 @@ class AlertmanagerInhibitionTest {
             assertThat(Instant.now()).as("%s %s within %s: %s", alertname, state, WAIT, alerts).isBefore(deadline);
             Thread.sleep(200);
         }
-    }
-
-    static Map<String, String> labels(String... pairs) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.put(pairs[i], pairs[i + 1]);
-        }
-        return map;
     }
 }
