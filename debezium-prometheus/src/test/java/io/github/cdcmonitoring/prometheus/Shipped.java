@@ -24,6 +24,10 @@ final class Shipped {
         return dir().resolve("prometheus.yml");
     }
 
+    static Path alertmanagerYml() {
+        return dir().resolve("alertmanager.yml");
+    }
+
     static Path rulesDir() {
         return dir().resolve("rules");
     }

@@ -58,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
     ServiceProcess changeExporter;
     ServiceProcess postgresExporter;
     ServiceProcess prometheus;
+    ServiceProcess alertmanager;
     ServiceProcess grafana;
     private boolean closed;
 
@@ -82,7 +83,7 @@ public final class LocalStack implements AutoCloseable {
                    int changeExporterPort, int postgresExporterPort, int prometheusPort, int grafanaPort,
                    Map<String, String> portSettings, boolean loadInventory, boolean registerConnector,
                    Path jmxExporterConfig, boolean monitoring, Double generatorRate, DotEnv composeEnv,
-                   Ports.Chooser portChooser) {
+                   Ports.Chooser portChooser, String alertWebhook, int alertTimingDivisor) {
     }
 
     /** A port number from .env, or an error naming the variable. */
@@ -116,6 +117,8 @@ public final class LocalStack implements AutoCloseable {
         private Double generatorRate;
         private Consumer<String> progress = LOG::info;
         private Ports.Chooser portChooser = Ports.Chooser.FREE;
+        private String alertWebhook;
+        private int alertTimingDivisor = 1;
 
         private Builder() {
         }
@@ -208,6 +211,31 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Also notify {@code url} (a webhook receiver, e.g. a test's own HTTP server): Alertmanager then runs on a
+         * derived copy of debezium-prometheus/alertmanager.yml that adds a {@code webhook_configs} entry with this
+         * URL (send_resolved) to every receiver; routes, grouping and inhibition are read from the shipped file.
+         */
+        public Builder alertWebhook(String url) {
+            this.alertWebhook = url;
+            return this;
+        }
+
+        /**
+         * For tests that cannot wait for the shipped timings: every alert's {@code for:} (in a derived copy of the
+         * rule files) and Alertmanager's {@code group_interval} and {@code repeat_interval} (in a derived copy of
+         * alertmanager.yml; {@code group_wait} as shipped) divided by {@code divisor}, in whole seconds; expressions, labels,
+         * routes and inhibition as shipped. Default 1: everything as shipped. Never use it to measure the stack's
+         * real time to notification.
+         */
+        public Builder alertTimingDivisor(int divisor) {
+            if (divisor < 1) {
+                throw new IllegalArgumentException("alertTimingDivisor must be 1 or more, got " + divisor);
+            }
+            this.alertTimingDivisor = divisor;
+            return this;
+        }
+
         /** Receives one line per component as it becomes ready (default: this class's logger at INFO). */
         public Builder progress(Consumer<String> progress) {
             this.progress = progress;
@@ -219,7 +247,7 @@ public final class LocalStack implements AutoCloseable {
             StackConfiguration config = StackConfiguration.assemble(new Options(postgresPort, kafkaPort, connectPort,
                     metricsPort, generatorMetricsPort, changeExporterPort, postgresExporterPort, prometheusPort,
                     grafanaPort, Map.copyOf(portSettings), loadInventory, registerConnector, jmxExporterConfig,
-                    monitoring, generatorRate, composeEnv, portChooser));
+                    monitoring, generatorRate, composeEnv, portChooser, alertWebhook, alertTimingDivisor));
             LocalStack stack = new LocalStack(config, progress, TempDirectory.create("local-stack-"));
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
             try {
@@ -372,10 +400,21 @@ public final class LocalStack implements AutoCloseable {
         }
         jobs.put("connect", connect.metricsPort());
         jobs.put("prometheus", free[next]);
+        // No Alertmanager here: the alerting target and the alertmanager job point at a free port (as a left-out job).
         prometheus = MonitoringServices.prometheus(binary, config.repo.file(StackConfiguration.PROMETHEUS_YML), jobs,
-                free[next], dir("prometheus"));
+                free[next], dir("prometheus"), 1);
         prometheus.start();
         return prometheus;
+    }
+
+    /** Alertmanager on debezium-prometheus/alertmanager.yml, which Prometheus sends its alerts to. */
+    public ServiceProcess alertmanager() {
+        return requireMonitoring(alertmanager);
+    }
+
+    /** {@code http://127.0.0.1:<port>}: Alertmanager's UI and API ({@code /api/v2/alerts}). */
+    public String alertmanagerUrl() {
+        return alertmanager().url();
     }
 
     /** Grafana, where a grafana binary is installed. */
@@ -447,7 +486,7 @@ public final class LocalStack implements AutoCloseable {
         }
         try {
             for (ServiceProcess process : new ServiceProcess[] {generator, changeExporter, grafana, prometheus,
-                    postgresExporter}) {
+                    alertmanager, postgresExporter}) {
                 stopQuietly(process);
             }
             try {

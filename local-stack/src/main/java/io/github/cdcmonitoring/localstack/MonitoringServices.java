@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The monitoring processes of the native stack, configured as their compose services are but on loopback ports: the
- * data generator and the change exporter (their runnable jars, each in its own JVM), postgres_exporter and Prometheus
- * (the distribution's binaries). Grafana is {@link GrafanaProvisioning}'s.
+ * data generator and the change exporter (their runnable jars, each in its own JVM), postgres_exporter, Prometheus and
+ * Alertmanager (the distribution's binaries). Grafana is {@link GrafanaProvisioning}'s.
  */
 final class MonitoringServices {
 
@@ -73,18 +73,37 @@ final class MonitoringServices {
     /** Prometheus on a copy of debezium-prometheus/prometheus.yml with local targets; its TSDB in {@code dir}. */
     static ServiceProcess prometheus(StackConfiguration.Monitoring settings, Map<String, Integer> jobPorts, int port,
                                      Path dir) {
-        return prometheus(settings.prometheus(), settings.prometheusYml(), jobPorts, port, dir);
+        return prometheus(settings.prometheus(), settings.prometheusYml(), jobPorts, port, dir,
+                settings.alertTimingDivisor());
     }
 
     static ServiceProcess prometheus(Path binary, Path prometheusYml, Map<String, Integer> jobPorts, int port,
-                                     Path dir) {
+                                     Path dir, int alertTimingDivisor) {
         Path config = dir.resolve("prometheus.yml");
-        PrometheusConfigRewrite.write(prometheusYml, jobPorts, config);
+        PrometheusConfigRewrite.write(prometheusYml, jobPorts, config, alertTimingDivisor);
         NativeProcess process = NativeProcess.of("Prometheus", binary,
                 List.of("--config.file=" + config,
                         "--storage.tsdb.path=" + dir.resolve("data"),
                         "--web.listen-address=127.0.0.1:" + port),
                 Map.of(), dir.resolve("prometheus.log"));
+        String url = "http://127.0.0.1:" + port;
+        return new ServiceProcess(process, url, url + "/-/ready", body -> true, "HTTP 200");
+    }
+
+    /**
+     * Alertmanager on debezium-prometheus/alertmanager.yml (or the copy {@link AlertmanagerConfigRewrite} derives for
+     * a test's webhook or divided timings), its silences and notification log in {@code dir}, the gossip cluster
+     * off (an empty --cluster.listen-address; it would otherwise listen on 0.0.0.0:9094).
+     */
+    static ServiceProcess alertmanager(StackConfiguration.Monitoring settings, int port, Path dir) {
+        Path config = AlertmanagerConfigRewrite.configFor(settings.alertmanagerYml(), settings.alertWebhook(),
+                settings.alertTimingDivisor(), dir.resolve("alertmanager.yml"));
+        NativeProcess process = NativeProcess.of("Alertmanager", settings.alertmanager(),
+                List.of("--config.file=" + config,
+                        "--storage.path=" + dir.resolve("data"),
+                        "--web.listen-address=127.0.0.1:" + port,
+                        "--cluster.listen-address="),
+                Map.of(), dir.resolve("alertmanager.log"));
         String url = "http://127.0.0.1:" + port;
         return new ServiceProcess(process, url, url + "/-/ready", body -> true, "HTTP 200");
     }

@@ -5,10 +5,12 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -19,7 +21,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * same outside compose: each job's {@code static_configs} targets (compose service names) become
  * {@code 127.0.0.1:<port>}, and relative {@code rule_files} entries are resolved against the folder of the shipped
  * file (Prometheus resolves them against the folder of the file it reads, and the copy lives in a temporary folder).
- * Scrape and evaluation intervals, labels and everything else are kept as shipped.
+ * The {@code alerting} section's Alertmanager (compose's {@code alertmanager:9093}) becomes the local one, at the port
+ * of the {@code alertmanager} job. Scrape and evaluation intervals, labels and everything else are kept as shipped.
+ * Only with {@link LocalStack.Builder#alertTimingDivisor} (tests that cannot wait for an alert's {@code for:}) are
+ * the rule files copied too, each alert's {@code for:} divided and nothing else changed.
  */
 final class PrometheusConfigRewrite {
 
@@ -34,8 +39,16 @@ final class PrometheusConfigRewrite {
      *         component is not scraped by any job
      */
     static void write(Path shipped, Map<String, Integer> ports, Path target) {
+        write(shipped, ports, target, 1);
+    }
+
+    /** As {@link #write(Path, Map, Path)}, with every alert's {@code for:} divided by {@code forDivisor}. */
+    static void write(Path shipped, Map<String, Integer> ports, Path target, int forDivisor) {
         Map<String, Object> config = read(shipped);
-        config.put("rule_files", resolveRuleFiles(shipped, config.get("rule_files")));
+        List<String> ruleFiles = resolveRuleFiles(shipped, config.get("rule_files"));
+        config.put("rule_files", forDivisor == 1 ? ruleFiles
+                : divideFor(ruleFiles, forDivisor, target.toAbsolutePath().getParent().resolve("rules")));
+        rewriteAlerting(shipped, config, ports);
         List<String> jobs = new ArrayList<>();
         for (Object scrape : list(config.get("scrape_configs"), shipped, "scrape_configs")) {
             Map<String, Object> job = map(scrape, shipped, "scrape_configs[]");
@@ -66,6 +79,62 @@ final class PrometheusConfigRewrite {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }
+    }
+
+    /** Every Alertmanager target becomes the local Alertmanager, which the {@code alertmanager} job scrapes. */
+    private static void rewriteAlerting(Path shipped, Map<String, Object> config, Map<String, Integer> ports) {
+        Object alerting = config.get("alerting");
+        if (alerting == null) {
+            return;
+        }
+        Integer port = ports.get("alertmanager");
+        if (port == null) {
+            throw new IllegalStateException(shipped + ": alerting has no counterpart in the native stack (no "
+                    + "alertmanager among " + new TreeSet<>(ports.keySet()) + ")");
+        }
+        for (Object am : list(map(alerting, shipped, "alerting").get("alertmanagers"), shipped,
+                "alerting.alertmanagers")) {
+            for (Object staticConfig : list(map(am, shipped, "alerting.alertmanagers[]").get("static_configs"),
+                    shipped, "alerting.alertmanagers[].static_configs")) {
+                map(staticConfig, shipped, "alerting.alertmanagers[].static_configs[]")
+                        .put("targets", List.of("127.0.0.1:" + port));
+            }
+        }
+    }
+
+    /** Copies of the rule files the patterns match, in {@code folder}, each alert's {@code for:} divided. */
+    private static List<String> divideFor(List<String> patterns, int divisor, Path folder) {
+        List<String> copies = new ArrayList<>();
+        try {
+            Files.createDirectories(folder);
+            for (String pattern : patterns) {
+                Path glob = Path.of(pattern);
+                PathMatcher matcher = glob.getFileSystem().getPathMatcher("glob:" + glob.getFileName());
+                try (Stream<Path> files = Files.list(glob.getParent())) {
+                    for (Path file : files.filter(f -> matcher.matches(f.getFileName())).sorted().toList()) {
+                        Map<String, Object> rules = read(file);
+                        for (Object group : list(rules.get("groups"), file, "groups")) {
+                            for (Object rule : list(map(group, file, "groups[]").get("rules"), file, "rules")) {
+                                Map<String, Object> r = map(rule, file, "rules[]");
+                                if (r.get("for") != null) {
+                                    r.put("for", AlertTiming.divide(String.valueOf(r.get("for")), divisor));
+                                }
+                            }
+                        }
+                        Path copy = folder.resolve(file.getFileName());
+                        DumperOptions options = new DumperOptions();
+                        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+                        options.setIndent(2);
+                        Files.writeString(copy, "# " + file + " with every for: divided by " + divisor
+                                + ", written by local-stack for a test\n" + new Yaml(options).dump(rules));
+                        copies.add(copy.toString());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the rule files to " + folder, e);
+        }
+        return copies;
     }
 
     private static List<String> resolveRuleFiles(Path shipped, Object ruleFiles) {

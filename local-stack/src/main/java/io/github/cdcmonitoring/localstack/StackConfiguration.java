@@ -27,8 +27,11 @@ final class StackConfiguration {
     static final String GENERATOR_JAR = "data-generator/target/data-generator.jar";
     static final String CHANGE_EXPORTER_JAR = "change-exporter/target/change-exporter.jar";
     static final String PROMETHEUS_YML = "debezium-prometheus/prometheus.yml";
+    /** The compose service mounts it at /etc/alertmanager/alertmanager.yml (ComposeFileTest). */
+    static final String ALERTMANAGER_YML = "debezium-prometheus/alertmanager.yml";
     /** The scrape jobs of prometheus.yml besides connect and prometheus itself (fixed by the compose stack). */
-    static final List<String> PROMETHEUS_JOBS = List.of("data-generator", "change-exporter", "postgres-exporter");
+    static final List<String> PROMETHEUS_JOBS = List.of("data-generator", "change-exporter", "postgres-exporter",
+            "alertmanager");
     /** The compose service's database address in DATA_SOURCE_URI / DATA_SOURCE_NAME: host {@code postgres}. */
     private static final Pattern COMPOSE_DATABASE = Pattern.compile("(^|@|//)postgres(:5432)?([/?]|$)");
     static final String GRAFANA_DIR = "debezium-grafana";
@@ -41,7 +44,7 @@ final class StackConfiguration {
 
     /** Loopback ports of every component; the monitoring ones are 0 without monitoring. */
     record StackPorts(int postgres, int kafka, int controller, int connect, int connectMetrics, int generatorMetrics,
-                 int changeExporter, int postgresExporter, int prometheus, int grafana) {
+                 int changeExporter, int postgresExporter, int prometheus, int grafana, int alertmanager) {
     }
 
     /** The monitoring processes' programs and settings. */
@@ -49,7 +52,8 @@ final class StackConfiguration {
                       Path changeExporterJar, List<String> changeExporterJvmOptions,
                       Path postgresExporter, Map<String, String> postgresExporterEnvironment, Path prometheus,
                       Path prometheusYml, Optional<Path> grafana, Path grafanaDir,
-                      Map<String, String> grafanaEnvironment) {
+                      Map<String, String> grafanaEnvironment, Path alertmanager, Path alertmanagerYml,
+                      Optional<String> alertWebhook, int alertTimingDivisor) {
     }
 
     final RepoFiles repo;
@@ -131,7 +135,8 @@ final class StackConfiguration {
         connector = connector.withDatabase("127.0.0.1", port);
         monitoring = monitoring.map(m -> new Monitoring(m.generatorJar(), m.generatorJvmOptions(),
                 m.generatorWorkload(), m.changeExporterJar(), m.changeExporterJvmOptions(), m.postgresExporter(), postgresExporterEnvironment(repo, compose, port), m.prometheus(),
-                m.prometheusYml(), m.grafana(), m.grafanaDir(), m.grafanaEnvironment()));
+                m.prometheusYml(), m.grafana(), m.grafanaDir(), m.grafanaEnvironment(), m.alertmanager(),
+                m.alertmanagerYml(), m.alertWebhook(), m.alertTimingDivisor()));
     }
 
     /** The jars of the repository's own programs, made by the build. */
@@ -139,12 +144,12 @@ final class StackConfiguration {
     }
 
     /** The native programs of the monitoring side. */
-    record Programs(Path prometheus, Path postgresExporter, Optional<Path> grafana) {
+    record Programs(Path prometheus, Path postgresExporter, Path alertmanager, Optional<Path> grafana) {
     }
 
     /**
-     * The programs the stack runs from PATH: register-connector.sh's jq, curl and psql always, Prometheus and
-     * postgres_exporter with the monitoring. Every missing one is named in a single line with the command that
+     * The programs the stack runs from PATH: register-connector.sh's jq, curl and psql always, Prometheus,
+     * postgres_exporter and Alertmanager (Debian's binary is prometheus-alertmanager) with the monitoring. Every missing one is named in a single line with the command that
      * installs them, before anything starts; so is a Prometheus or postgres_exporter too old for the stack
      * ({@link #requireVersions}).
      */
@@ -160,10 +165,14 @@ final class StackConfiguration {
         Optional<Path> prometheus = require(missing, Executables.find("prometheus"), "prometheus");
         Optional<Path> postgresExporter = require(missing,
                 Executables.findAny("prometheus-postgres-exporter", "postgres_exporter"), "postgres_exporter");
+        Optional<Path> alertmanager = require(missing,
+                Executables.findAny("prometheus-alertmanager", "alertmanager"), "alertmanager");
         throwIfMissing(missing);
-        requireVersions(prometheus.orElseThrow(), postgresExporter.orElseThrow(), RepoFiles.locate().dotEnv());
+        DotEnv env = RepoFiles.locate().dotEnv();
+        requireVersions(prometheus.orElseThrow(), postgresExporter.orElseThrow(), env);
+        requireAlertmanager(alertmanager.orElseThrow(), env);
         return Optional.of(new Programs(prometheus.orElseThrow(), postgresExporter.orElseThrow(),
-                Executables.findAny("grafana", "grafana-server")));
+                alertmanager.orElseThrow(), Executables.findAny("grafana", "grafana-server")));
     }
 
     /**
@@ -184,6 +193,18 @@ final class StackConfiguration {
             throw new IllegalStateException("postgres_exporter at " + postgresExporter + " is version "
                     + exporterFound + "; the stack needs " + exporterPin.line() + " or newer (.env pins "
                     + exporterSetting + "); install with: " + INSTALL_COMMAND);
+        }
+    }
+
+    /** An Alertmanager older than the line .env pins (ALERTMANAGER_VERSION), refused in one line. */
+    static void requireAlertmanager(Path alertmanager, DotEnv env) {
+        String value = env.get("ALERTMANAGER_VERSION");
+        ProgramVersion pin = ProgramVersion.pinned("ALERTMANAGER_VERSION", value);
+        ProgramVersion found = ProgramVersion.of(alertmanager);
+        if (found.olderThan(pin)) {
+            throw new IllegalStateException("alertmanager at " + alertmanager + " is version " + found
+                    + "; the stack needs " + pin.line() + " or newer (.env pins ALERTMANAGER_VERSION=" + value
+                    + "); install with: " + INSTALL_COMMAND);
         }
     }
 
@@ -236,7 +257,9 @@ final class StackConfiguration {
                 ImageJvmOptions.of(repo.root().resolve("change-exporter/Dockerfile")), programs.postgresExporter(),
                 postgresExporterEnvironment(repo, compose, ports.postgres()), programs.prometheus(),
                 repo.file(PROMETHEUS_YML), programs.grafana(), repo.root().resolve(GRAFANA_DIR),
-                programs.grafana().isPresent() ? grafanaEnvironment(compose) : Map.of());
+                programs.grafana().isPresent() ? grafanaEnvironment(compose) : Map.of(), programs.alertmanager(),
+                repo.file(ALERTMANAGER_YML), Optional.ofNullable(options.alertWebhook()),
+                options.alertTimingDivisor());
     }
 
     /**
@@ -300,7 +323,7 @@ final class StackConfiguration {
     }
 
     private static StackPorts ports(LocalStack.Options options, Set<String> chosen) {
-        int[] free = Ports.free(10);
+        int[] free = Ports.free(11);
         Map<String, String> names = new LinkedHashMap<>(options.portSettings());
         boolean monitoring = options.monitoring();
         // composePorts(): the monitoring ports from .env too, read only when monitoring is on.
@@ -320,7 +343,8 @@ final class StackConfiguration {
                         "postgres-exporter") : 0,
                 monitoring ? choice.port(compose, "PROMETHEUS_PORT", options.prometheusPort(), free[8], "prometheus")
                         : 0,
-                monitoring ? choice.port(compose, "GRAFANA_PORT", options.grafanaPort(), free[9], "grafana") : 0);
+                monitoring ? choice.port(compose, "GRAFANA_PORT", options.grafanaPort(), free[9], "grafana") : 0,
+                monitoring ? choice.port(compose, "ALERTMANAGER_PORT", 0, free[10], "alertmanager") : 0);
     }
 
     /** Each component's port: the requested one (checked free) or a chosen one (recorded in {@code chosen}). */

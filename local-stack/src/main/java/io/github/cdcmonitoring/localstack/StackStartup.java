@@ -21,7 +21,7 @@ import java.util.function.IntSupplier;
 /**
  * The order the local stack starts in, and the ready line of each component. PostgreSQL starts beside the broker and
  * Connect boots while the broker starts (neither needs the other yet); the connector is registered once all three
- * serve; the monitoring processes start after the connector is RUNNING, all four at once, and are awaited one by one.
+ * serve; the monitoring processes start after the connector is RUNNING, all five at once, and are awaited one by one.
  * Each component is stored in the {@link LocalStack} as soon as it is launched, so that a failure part-way stops
  * exactly what had started. A component whose chosen port was taken before it could bind it starts again on a fresh
  * one ({@link PortRetry}); Connect follows the broker, Prometheus its targets, the connector PostgreSQL.
@@ -153,7 +153,10 @@ final class StackStartup {
         jobs.put("data-generator", ports.generatorMetrics());
         jobs.put("change-exporter", ports.changeExporter());
         jobs.put("postgres-exporter", ports.postgresExporter());
+        jobs.put("alertmanager", ports.alertmanager());
         jobs.put("prometheus", ports.prometheus());
+        IntFunction<ServiceProcess> alertmanager = port -> MonitoringServices.alertmanager(settings, port,
+                stack.dir("alertmanager"));
         IntFunction<ServiceProcess> prometheus = port -> {
             jobs.put("prometheus", port);
             return MonitoringServices.prometheus(settings, jobs, port, stack.dir("prometheus"));
@@ -161,9 +164,10 @@ final class StackStartup {
         stack.generator = generator.apply(ports.generatorMetrics());
         stack.changeExporter = changeExporter.apply(ports.changeExporter());
         stack.postgresExporter = postgresExporter.apply(ports.postgresExporter());
+        stack.alertmanager = alertmanager.apply(ports.alertmanager());
         stack.prometheus = prometheus.apply(ports.prometheus());
         for (ServiceProcess process : List.of(stack.generator, stack.changeExporter, stack.postgresExporter,
-                stack.prometheus)) {
+                stack.alertmanager, stack.prometheus)) {
             process.launch();
         }
         Map<String, String> workload = settings.generatorWorkload();
@@ -177,8 +181,15 @@ final class StackStartup {
         awaitService(stack.postgresExporter, "postgres-exporter", postgresExporter, p -> stack.postgresExporter = p);
         stack.ready("postgres-exporter", "postgres_exporter logged in as " + MonitoringServices.role(settings)
                 + ", metrics at " + stack.postgresExporter.url());
+        awaitService(stack.alertmanager, "alertmanager", alertmanager, p -> stack.alertmanager = p);
+        stack.ready("alertmanager", "Alertmanager ready at " + stack.alertmanager.url() + " with "
+                + config.repo.root().relativize(settings.alertmanagerYml())
+                + settings.alertWebhook().map(url -> " and a webhook to " + url).orElse("")
+                + (settings.alertTimingDivisor() == 1 ? ""
+                        : ", alert timings divided by " + settings.alertTimingDivisor() + " (for a test)"));
         Map<String, Integer> targets = Map.of("data-generator", port(stack.generator),
-                "change-exporter", port(stack.changeExporter), "postgres-exporter", port(stack.postgresExporter));
+                "change-exporter", port(stack.changeExporter), "postgres-exporter", port(stack.postgresExporter),
+                "alertmanager", port(stack.alertmanager));
         if (!jobs.entrySet().containsAll(targets.entrySet())) {
             // A target moved after a bind failure: Prometheus must scrape where it is now.
             jobs.putAll(targets);

@@ -178,6 +178,8 @@ class ComposeFileTest {
         assertThat(compose.at("/services/postgres-exporter/depends_on/postgres/condition").asText()).isEqualTo("service_healthy");
         assertThat(compose.at("/services/change-exporter/depends_on/kafka/condition").asText()).isEqualTo("service_healthy");
         assertThat(compose.at("/services/grafana/depends_on/prometheus/condition").asText()).isEqualTo("service_healthy");
+        // Prometheus sends its alerts from the first evaluation on: Alertmanager must be there to take them.
+        assertThat(compose.at("/services/prometheus/depends_on/alertmanager/condition").asText()).isEqualTo("service_healthy");
         // A service_healthy dependency on a service without a healthcheck would never start.
         compose.get("services").forEach(service -> service.path("depends_on").fields().forEachRemaining(dep -> {
             if ("service_healthy".equals(dep.getValue().path("condition").asText())) {
@@ -420,9 +422,13 @@ class ComposeFileTest {
         assertThat(compose.at("/services/postgres-exporter/image").asText())
                 .isEqualTo("quay.io/prometheuscommunity/postgres-exporter:${POSTGRES_EXPORTER_VERSION}");
         assertThat(env.get("POSTGRES_EXPORTER_VERSION")).matches("v0\\.(18|19|20)\\.\\d+");
+        assertThat(compose.at("/services/alertmanager/image").asText())
+                .isEqualTo("prom/alertmanager:${ALERTMANAGER_VERSION}");
+        assertThat(env.get("ALERTMANAGER_VERSION")).matches("v0\\.\\d+\\.\\d+");
 
         // Ports: the .env variables and defaults that prometheus.yml and the READMEs name, every one on BIND_ADDRESS.
         Map<String, String> ports = Map.of("prometheus", "PROMETHEUS_PORT:9090", "grafana", "GRAFANA_PORT:3000",
+                "alertmanager", "ALERTMANAGER_PORT:9093",
                 "postgres-exporter", "POSTGRES_EXPORTER_PORT:9187", "change-exporter", "CHANGE_EXPORTER_PORT:9401",
                 "data-generator", "GENERATOR_METRICS_PORT:9400", "connect", "CONNECT_METRICS_PORT:8080");
         ports.forEach((service, port) -> {
@@ -437,6 +443,11 @@ class ComposeFileTest {
         assertThat(strings(compose.at("/services/prometheus/volumes")))
                 .contains("./debezium-prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro,z",
                         "./debezium-prometheus/rules:/etc/prometheus/rules:ro,z", "prometheus-data:/prometheus");
+        assertThat(strings(compose.at("/services/alertmanager/volumes")))
+                .contains("./debezium-prometheus/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro,z",
+                        "alertmanager-data:/alertmanager");
+        assertThat(strings(compose.at("/services/alertmanager/command")))
+                .contains("--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager");
         assertThat(strings(compose.at("/services/grafana/volumes"))).contains(
                 "./debezium-grafana/provisioning/datasources:/etc/grafana/provisioning/datasources:ro,z",
                 "./debezium-grafana/provisioning/dashboards:/etc/grafana/provisioning/dashboards:ro,z",
@@ -455,6 +466,7 @@ class ComposeFileTest {
         // Health: Prometheus's readiness endpoint, Grafana's health API.
         assertThat(String.join(" ", strings(compose.at("/services/prometheus/healthcheck/test")))).contains("/-/ready");
         assertThat(String.join(" ", strings(compose.at("/services/grafana/healthcheck/test")))).contains("/api/health");
+        assertThat(String.join(" ", strings(compose.at("/services/alertmanager/healthcheck/test")))).contains("/-/healthy");
 
         // postgres-exporter logs in as the least-privilege monitoring role that init-db.sql creates.
         JsonNode exporter = compose.at("/services/postgres-exporter/environment");
@@ -497,6 +509,9 @@ class ComposeFileTest {
         prometheus.path("scrape_configs").forEach(job -> job.path("static_configs").forEach(sc ->
                 sc.path("targets").forEach(t -> targets.add(job.path("job_name").asText() + " " + t.asText()))));
         assertThat(targets).isNotEmpty();
+        prometheus.path("alerting").path("alertmanagers").forEach(am -> am.path("static_configs").forEach(sc ->
+                sc.path("targets").forEach(t -> targets.add("alerting " + t.asText()))));
+        assertThat(targets).as("prometheus.yml sends alerts to alertmanager").contains("alerting alertmanager:9093");
         JsonNode sources = new ObjectMapper().valueToTree(new Yaml().load(Files.readString(datasource)));
         sources.path("datasources").forEach(ds -> targets.add("grafana datasource "
                 + ds.path("url").asText().replaceFirst("^https?://", "").replaceFirst("/.*$", "")));

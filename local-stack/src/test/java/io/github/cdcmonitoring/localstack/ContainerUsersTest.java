@@ -32,9 +32,10 @@ class ContainerUsersTest {
      * apache/kafka docker/jvm/Dockerfile {@code USER appuser}; prometheus/prometheus Dockerfile {@code USER nobody};
      * prometheus-community/postgres_exporter Dockerfile {@code USER nobody}; grafana/grafana Dockerfile
      * {@code USER "$GF_UID"} (472); connector-init runs the image connect builds ({@code USER kafka}).
+     * Read on 2026-12-04: prometheus/alertmanager Dockerfile {@code USER nobody}.
      */
     private static final Set<String> UPSTREAM_NON_ROOT =
-            Set.of("kafka", "prometheus", "postgres-exporter", "grafana", "connector-init");
+            Set.of("kafka", "prometheus", "alertmanager", "postgres-exporter", "grafana", "connector-init");
 
     /**
      * Upstream images whose entrypoint starts as root unless told otherwise, but which allow a non-root user:

@@ -44,7 +44,10 @@ class PrometheusConfigRewriteTest {
         assertThat(targets).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "connect", List.of("127.0.0.1:18080"), "data-generator", List.of("127.0.0.1:19400"),
                 "change-exporter", List.of("127.0.0.1:19401"), "postgres-exporter", List.of("127.0.0.1:19187"),
-                "prometheus", List.of("127.0.0.1:19090")));
+                "alertmanager", List.of("127.0.0.1:19093"), "prometheus", List.of("127.0.0.1:19090")));
+        // Alerts go to the local Alertmanager, the one the alertmanager job scrapes.
+        assertThat(((Map<?, ?>) local.get("alerting")).get("alertmanagers")).isEqualTo(List.of(
+                Map.of("static_configs", List.of(Map.of("targets", List.of("127.0.0.1:19093"))))));
 
         // promtool checks the copy as Prometheus would load it, rule files included.
         Process promtool = new ProcessBuilder("promtool", "check", "config", copy.toString())
@@ -65,12 +68,66 @@ class PrometheusConfigRewriteTest {
                 .hasMessageContaining("job change-exporter has no counterpart in the native stack");
     }
 
+    @Test
+    void aDividedForCopiesTheRulesWithOnlyForChanged() throws Exception {
+        // alertTimingDivisor (tests only): the rule files are copied beside the config, each for: divided by 8.
+        Path copy = dir.resolve("prometheus.yml");
+        PrometheusConfigRewrite.write(SHIPPED, ports(), copy, 8);
+        List<?> ruleFiles = (List<?>) load(copy).get("rule_files");
+        List<RuleFiles.Rule> shipped = RuleFiles.read(SHIPPED.getParent().resolve("rules"));
+        List<RuleFiles.Rule> divided = RuleFiles.read(dir.resolve("rules"));
+        assertThat(ruleFiles).hasSize(RuleFiles.ruleFiles(SHIPPED.getParent().resolve("rules")).size())
+                .allSatisfy(f -> assertThat(Path.of((String) f)).startsWith(dir.resolve("rules")));
+        assertThat(divided).hasSameSizeAs(shipped);
+        for (int i = 0; i < shipped.size(); i++) {
+            RuleFiles.Rule s = shipped.get(i);
+            RuleFiles.Rule d = divided.get(i);
+            assertThat(d.name()).isEqualTo(s.name());
+            assertThat(d.expr().strip()).isEqualTo(s.expr().strip());
+            assertThat(d.labels()).isEqualTo(s.labels());
+            assertThat(d.annotations()).isEqualTo(s.annotations());
+            assertThat(d.forDuration()).as(s.name() + " for:")
+                    .isEqualTo(s.forDuration().isZero() ? s.forDuration()
+                            : java.time.Duration.ofSeconds(Math.max(1, s.forDuration().toSeconds() / 8)));
+        }
+        Process promtool = new ProcessBuilder("promtool", "check", "config", copy.toString())
+                .redirectErrorStream(true).start();
+        assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(promtool.exitValue()).as(output).isZero();
+    }
+
+    @Test
+    void aWebhookIsAddedToEveryReceiverAndTheRestReadFromTheShippedFile() throws Exception {
+        Path shipped = LiveMonitoring.repoFile("debezium-prometheus/alertmanager.yml");
+        assertThat(AlertmanagerConfigRewrite.configFor(shipped, java.util.Optional.empty(), 1, dir.resolve("a.yml")))
+                .as("as shipped: the shipped file itself").isEqualTo(shipped);
+        Path copy = AlertmanagerConfigRewrite.configFor(shipped, java.util.Optional.of("http://127.0.0.1:1/hook"), 4,
+                dir.resolve("alertmanager.yml"));
+        Map<String, Object> original = load(shipped);
+        Map<String, Object> derived = load(copy);
+        assertThat(derived.get("inhibit_rules")).isEqualTo(original.get("inhibit_rules"));
+        for (Object receiver : (List<?>) derived.get("receivers")) {
+            assertThat(((Map<?, ?>) receiver).get("webhook_configs")).isEqualTo(
+                    List.of(Map.of("url", "http://127.0.0.1:1/hook", "send_resolved", true)));
+        }
+        Map<?, ?> route = (Map<?, ?>) derived.get("route");
+        assertThat(route.get("group_by")).isEqualTo(((Map<?, ?>) original.get("route")).get("group_by"));
+        assertThat(route.get("group_interval")).isEqualTo("30s"); // 2m / 4
+        assertThat(route.get("group_wait")).isEqualTo(((Map<?, ?>) original.get("route")).get("group_wait"));
+        Process amtool = new ProcessBuilder("amtool", "check-config", copy.toString()).redirectErrorStream(true).start();
+        assertThat(amtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(amtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(amtool.exitValue()).as(output).isZero();
+    }
+
     private static Map<String, Integer> ports() {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("connect", 18080);
         ports.put("data-generator", 19400);
         ports.put("change-exporter", 19401);
         ports.put("postgres-exporter", 19187);
+        ports.put("alertmanager", 19093);
         ports.put("prometheus", 19090);
         return ports;
     }

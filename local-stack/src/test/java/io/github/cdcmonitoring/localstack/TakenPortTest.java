@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 class TakenPortTest {
 
     private static final List<String> TAKEN = List.of("postgres", "kafka", "controller", "connect", "metrics",
-            "generator", "change-exporter", "postgres-exporter", "prometheus");
+            "generator", "change-exporter", "postgres-exporter", "alertmanager", "prometheus");
 
     private static final Map<String, ServerSocket> HELD = new ConcurrentHashMap<>();
     private static final List<String> PROGRESS = Collections.synchronizedList(new ArrayList<>());

@@ -89,6 +89,21 @@ class VersionsAgreeTest {
                 .isEqualTo(pin.line());
     }
 
+    /*
+     * amtool checks and route-tests debezium-prometheus/alertmanager.yml in the build, and the native stack runs the
+     * installed Alertmanager (Debian's binary is prometheus-alertmanager) on it; compose runs ALERTMANAGER_VERSION.
+     */
+    @Test
+    void installedAlertmanagerAndAmtoolAreThePinnedLine() {
+        ProgramVersion pin = ProgramVersion.pinned("ALERTMANAGER_VERSION", env.get("ALERTMANAGER_VERSION"));
+        assertThat(installed("prometheus-alertmanager", "alertmanager").line())
+                .as("alertmanager --version vs ALERTMANAGER_VERSION=" + env.get("ALERTMANAGER_VERSION") + " in .env")
+                .isEqualTo(pin.line());
+        assertThat(installed("amtool").line())
+                .as("amtool --version vs ALERTMANAGER_VERSION=" + env.get("ALERTMANAGER_VERSION") + " in .env")
+                .isEqualTo(pin.line());
+    }
+
     private static ProgramVersion installed(String... names) {
         Path program = Executables.findAny(names).orElseThrow(() -> new AssertionError(names[0]
                 + " is not installed (not on PATH); install with: sudo bash .ci/install-packages"));

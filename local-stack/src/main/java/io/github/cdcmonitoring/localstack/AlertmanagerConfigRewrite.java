@@ -1,0 +1,104 @@
+package io.github.cdcmonitoring.localstack;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The repository's {@code debezium-prometheus/alertmanager.yml} as the native stack runs it. As shipped it is used
+ * as it is. Two builder options derive a copy instead, changing only what they name and reading everything else from
+ * the shipped file: {@link LocalStack.Builder#alertWebhook} adds a {@code webhook_configs} entry (send_resolved) to
+ * every receiver, so that a test's own HTTP server receives exactly what a configured receiver would;
+ * {@link LocalStack.Builder#alertTimingDivisor} divides the route tree's {@code group_interval} and
+ * {@code repeat_interval} ({@code group_wait} stays as shipped: it is what keeps a consequence that outlives its
+ * inhibiting cause by a few seconds from being sent, and that time is real, not divided).
+ */
+final class AlertmanagerConfigRewrite {
+
+    private static final List<String> ROUTE_TIMINGS = List.of("group_interval", "repeat_interval");
+
+    private AlertmanagerConfigRewrite() {
+    }
+
+    /** The file to run: {@code shipped} itself, or a derived copy written to {@code target}. */
+    static Path configFor(Path shipped, Optional<String> webhook, int timingDivisor, Path target) {
+        if (webhook.isEmpty() && timingDivisor == 1) {
+            return shipped;
+        }
+        Map<String, Object> config = read(shipped);
+        webhook.ifPresent(url -> {
+            for (Object receiver : list(config.get("receivers"), shipped, "receivers")) {
+                Map<String, Object> r = map(receiver, shipped, "receivers[]");
+                List<Object> hooks = new ArrayList<>(r.containsKey("webhook_configs")
+                        ? list(r.get("webhook_configs"), shipped, "webhook_configs") : List.of());
+                Map<String, Object> hook = new LinkedHashMap<>();
+                hook.put("url", url);
+                hook.put("send_resolved", true);
+                hooks.add(hook);
+                r.put("webhook_configs", hooks);
+            }
+        });
+        if (timingDivisor != 1) {
+            divide(map(config.get("route"), shipped, "route"), timingDivisor, shipped);
+        }
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        String yaml = "# " + shipped + (webhook.isPresent() ? " with a webhook on every receiver" : "")
+                + (timingDivisor != 1 ? " with route timings divided by " + timingDivisor : "")
+                + ", written by local-stack\n" + new Yaml(options).dump(config);
+        try {
+            Files.writeString(target, yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+        return target;
+    }
+
+    private static void divide(Map<String, Object> route, int divisor, Path shipped) {
+        for (String key : ROUTE_TIMINGS) {
+            if (route.get(key) != null) {
+                route.put(key, AlertTiming.divide(String.valueOf(route.get(key)), divisor));
+            }
+        }
+        if (route.get("routes") != null) {
+            for (Object child : list(route.get("routes"), shipped, "routes")) {
+                divide(map(child, shipped, "routes[]"), divisor, shipped);
+            }
+        }
+    }
+
+    private static Map<String, Object> read(Path file) {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            return map(new Yaml(new SafeConstructor(new LoaderOptions())).load(reader), file, "the top level");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object node, Path file, String where) {
+        if (!(node instanceof Map)) {
+            throw new IllegalStateException(file + ": " + where + " is not a mapping");
+        }
+        return (Map<String, Object>) node;
+    }
+
+    private static List<?> list(Object node, Path file, String where) {
+        if (!(node instanceof List<?> list)) {
+            throw new IllegalStateException(file + ": " + where + " is not a list");
+        }
+        return list;
+    }
+}
