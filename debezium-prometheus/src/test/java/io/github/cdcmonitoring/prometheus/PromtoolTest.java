@@ -24,7 +24,7 @@ class PromtoolTest {
 
     @Test
     void configIsValidAndLoadsEveryRuleFileButNoTestFile() {
-        Promtool.Result result = Promtool.run(Shipped.dir(), List.of("check", "config", "prometheus.yml"));
+        InstalledProgram.Result result = Promtool.run(Shipped.dir(), List.of("check", "config", "prometheus.yml"));
 
         assertThat(result.exitCode()).as("promtool check config prometheus.yml:%n%s", result.output()).isZero();
         // check config resolves rule_files (rules/*.rules.yml) relative to prometheus.yml and checks each file
@@ -38,7 +38,7 @@ class PromtoolTest {
         List<String> args = new ArrayList<>(List.of("check", "rules"));
         RuleFiles.ruleFiles(Shipped.rulesDir()).forEach(f -> args.add(f.getFileName().toString()));
 
-        Promtool.Result result = Promtool.run(Shipped.rulesDir(), args);
+        InstalledProgram.Result result = Promtool.run(Shipped.rulesDir(), args);
 
         assertThat(result.exitCode()).as("promtool %s:%n%s", String.join(" ", args), result.output()).isZero();
     }
@@ -48,7 +48,7 @@ class PromtoolTest {
         List<String> args = new ArrayList<>(List.of("test", "rules"));
         RuleFiles.testFiles(Shipped.rulesDir()).forEach(f -> args.add(f.getFileName().toString()));
 
-        Promtool.Result result = Promtool.run(Shipped.rulesDir(), args);
+        InstalledProgram.Result result = Promtool.run(Shipped.rulesDir(), args);
 
         assertThat(result.exitCode()).as("promtool %s:%n%s", String.join(" ", args), result.output()).isZero();
     }
@@ -79,7 +79,7 @@ class PromtoolTest {
         Path tests = dir.resolve("postgres.rules.test.yml");
         Files.copy(Shipped.rulesDir().resolve("postgres.rules.yml"), rules);
         Files.copy(Shipped.rulesDir().resolve("postgres.rules.test.yml"), tests);
-        Promtool.Result intact = Promtool.run(dir, List.of("test", "rules", tests.getFileName().toString()));
+        InstalledProgram.Result intact = Promtool.run(dir, List.of("test", "rules", tests.getFileName().toString()));
         assertThat(intact.exitCode()).as("the unchanged copy:%n%s", intact.output()).isZero();
 
         String threshold = "expr: pg_replication_slots_pg_wal_lsn_diff{slot_name=\"debezium_slot\"} > 1073741824";
@@ -87,7 +87,7 @@ class PromtoolTest {
         assertThat(text).as("the WAL-retained threshold line in postgres.rules.yml").contains(threshold);
         Files.writeString(rules, text.replace(threshold, threshold.replace("1073741824", "4294967296")));
 
-        Promtool.Result broken = Promtool.run(dir, List.of("test", "rules", tests.getFileName().toString()));
+        InstalledProgram.Result broken = Promtool.run(dir, List.of("test", "rules", tests.getFileName().toString()));
 
         assertThat(broken.exitCode()).as("promtool test rules with a 4 GiB threshold:%n%s", broken.output()).isNotZero();
         assertThat(broken.output()).contains("FAILED").contains("PostgresReplicationSlotWalRetained");

@@ -1,7 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The repository's {@code debezium-prometheus/alertmanager.yml} as the native stack runs it. As shipped it is used
@@ -36,12 +33,12 @@ final class AlertmanagerConfigRewrite {
         if (webhook.isEmpty() && timingDivisor == 1) {
             return shipped;
         }
-        Map<String, Object> config = read(shipped);
+        Map<String, Object> config = YamlConfig.read(shipped);
         webhook.ifPresent(url -> {
-            for (Object receiver : list(config.get("receivers"), shipped, "receivers")) {
-                Map<String, Object> r = map(receiver, shipped, "receivers[]");
+            for (Object receiver : YamlConfig.list(config.get("receivers"), shipped, "receivers")) {
+                Map<String, Object> r = YamlConfig.map(receiver, shipped, "receivers[]");
                 List<Object> hooks = new ArrayList<>(r.containsKey("webhook_configs")
-                        ? list(r.get("webhook_configs"), shipped, "webhook_configs") : List.of());
+                        ? YamlConfig.list(r.get("webhook_configs"), shipped, "webhook_configs") : List.of());
                 Map<String, Object> hook = new LinkedHashMap<>();
                 hook.put("url", url);
                 hook.put("send_resolved", true);
@@ -50,7 +47,7 @@ final class AlertmanagerConfigRewrite {
             }
         });
         if (timingDivisor != 1) {
-            divide(map(config.get("route"), shipped, "route"), timingDivisor, shipped);
+            divide(YamlConfig.map(config.get("route"), shipped, "route"), timingDivisor, shipped);
         }
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
@@ -73,32 +70,9 @@ final class AlertmanagerConfigRewrite {
             }
         }
         if (route.get("routes") != null) {
-            for (Object child : list(route.get("routes"), shipped, "routes")) {
-                divide(map(child, shipped, "routes[]"), divisor, shipped);
+            for (Object child : YamlConfig.list(route.get("routes"), shipped, "routes")) {
+                divide(YamlConfig.map(child, shipped, "routes[]"), divisor, shipped);
             }
         }
-    }
-
-    private static Map<String, Object> read(Path file) {
-        try (Reader reader = Files.newBufferedReader(file)) {
-            return map(new Yaml(new SafeConstructor(new LoaderOptions())).load(reader), file, "the top level");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object node, Path file, String where) {
-        if (!(node instanceof Map)) {
-            throw new IllegalStateException(file + ": " + where + " is not a mapping");
-        }
-        return (Map<String, Object>) node;
-    }
-
-    private static List<?> list(Object node, Path file, String where) {
-        if (!(node instanceof List<?> list)) {
-            throw new IllegalStateException(file + ": " + where + " is not a list");
-        }
-        return list;
     }
 }

@@ -1,7 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +11,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The repository's {@code debezium-prometheus/prometheus.yml} made to run natively, changing only what cannot be the
@@ -44,14 +41,14 @@ final class PrometheusConfigRewrite {
 
     /** As {@link #write(Path, Map, Path)}, with every alert's {@code for:} divided by {@code forDivisor}. */
     static void write(Path shipped, Map<String, Integer> ports, Path target, int forDivisor) {
-        Map<String, Object> config = read(shipped);
+        Map<String, Object> config = YamlConfig.read(shipped);
         List<String> ruleFiles = resolveRuleFiles(shipped, config.get("rule_files"));
         config.put("rule_files", forDivisor == 1 ? ruleFiles
                 : divideFor(ruleFiles, forDivisor, target.toAbsolutePath().getParent().resolve("rules")));
         rewriteAlerting(shipped, config, ports);
         List<String> jobs = new ArrayList<>();
-        for (Object scrape : list(config.get("scrape_configs"), shipped, "scrape_configs")) {
-            Map<String, Object> job = map(scrape, shipped, "scrape_configs[]");
+        for (Object scrape : YamlConfig.list(config.get("scrape_configs"), shipped, "scrape_configs")) {
+            Map<String, Object> job = YamlConfig.map(scrape, shipped, "scrape_configs[]");
             String name = String.valueOf(job.get("job_name"));
             jobs.add(name);
             Integer port = ports.get(name);
@@ -59,8 +56,8 @@ final class PrometheusConfigRewrite {
                 throw new IllegalStateException(shipped + ": job " + name + " has no counterpart in the native stack "
                         + "(it runs " + new TreeSet<>(ports.keySet()) + ")");
             }
-            for (Object staticConfig : list(job.get("static_configs"), shipped, "job " + name + " static_configs")) {
-                map(staticConfig, shipped, "job " + name + " static_configs[]")
+            for (Object staticConfig : YamlConfig.list(job.get("static_configs"), shipped, "job " + name + " static_configs")) {
+                YamlConfig.map(staticConfig, shipped, "job " + name + " static_configs[]")
                         .put("targets", List.of("127.0.0.1:" + port));
             }
         }
@@ -92,11 +89,11 @@ final class PrometheusConfigRewrite {
             throw new IllegalStateException(shipped + ": alerting has no counterpart in the native stack (no "
                     + "alertmanager among " + new TreeSet<>(ports.keySet()) + ")");
         }
-        for (Object am : list(map(alerting, shipped, "alerting").get("alertmanagers"), shipped,
+        for (Object am : YamlConfig.list(YamlConfig.map(alerting, shipped, "alerting").get("alertmanagers"), shipped,
                 "alerting.alertmanagers")) {
-            for (Object staticConfig : list(map(am, shipped, "alerting.alertmanagers[]").get("static_configs"),
+            for (Object staticConfig : YamlConfig.list(YamlConfig.map(am, shipped, "alerting.alertmanagers[]").get("static_configs"),
                     shipped, "alerting.alertmanagers[].static_configs")) {
-                map(staticConfig, shipped, "alerting.alertmanagers[].static_configs[]")
+                YamlConfig.map(staticConfig, shipped, "alerting.alertmanagers[].static_configs[]")
                         .put("targets", List.of("127.0.0.1:" + port));
             }
         }
@@ -112,10 +109,10 @@ final class PrometheusConfigRewrite {
                 PathMatcher matcher = glob.getFileSystem().getPathMatcher("glob:" + glob.getFileName());
                 try (Stream<Path> files = Files.list(glob.getParent())) {
                     for (Path file : files.filter(f -> matcher.matches(f.getFileName())).sorted().toList()) {
-                        Map<String, Object> rules = read(file);
-                        for (Object group : list(rules.get("groups"), file, "groups")) {
-                            for (Object rule : list(map(group, file, "groups[]").get("rules"), file, "rules")) {
-                                Map<String, Object> r = map(rule, file, "rules[]");
+                        Map<String, Object> rules = YamlConfig.read(file);
+                        for (Object group : YamlConfig.list(rules.get("groups"), file, "groups")) {
+                            for (Object rule : YamlConfig.list(YamlConfig.map(group, file, "groups[]").get("rules"), file, "rules")) {
+                                Map<String, Object> r = YamlConfig.map(rule, file, "rules[]");
                                 if (r.get("for") != null) {
                                     r.put("for", AlertTiming.divide(String.valueOf(r.get("for")), divisor));
                                 }
@@ -143,35 +140,11 @@ final class PrometheusConfigRewrite {
             return resolved;
         }
         Path folder = shipped.toAbsolutePath().getParent();
-        for (Object entry : list(ruleFiles, shipped, "rule_files")) {
+        for (Object entry : YamlConfig.list(ruleFiles, shipped, "rule_files")) {
             Path pattern = Path.of(String.valueOf(entry));
             resolved.add(pattern.isAbsolute() ? pattern.toString() : folder.resolve(pattern).normalize().toString());
         }
         return resolved;
-    }
-
-    private static Map<String, Object> read(Path file) {
-        try (Reader reader = Files.newBufferedReader(file)) {
-            Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
-            return map(document, file, "the top level");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object node, Path file, String where) {
-        if (!(node instanceof Map)) {
-            throw new IllegalStateException(file + ": " + where + " is not a mapping");
-        }
-        return (Map<String, Object>) node;
-    }
-
-    private static List<?> list(Object node, Path file, String where) {
-        if (!(node instanceof List<?> list)) {
-            throw new IllegalStateException(file + ": " + where + " is not a list");
-        }
-        return list;
     }
 
 }

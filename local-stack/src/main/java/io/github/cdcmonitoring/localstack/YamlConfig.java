@@ -1,0 +1,45 @@
+package io.github.cdcmonitoring.localstack;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * A shipped YAML config (prometheus.yml, alertmanager.yml, the rule files) read as plain maps and lists, for the
+ * native stack's derived copies; a node of the wrong kind is one line naming the file and where.
+ */
+final class YamlConfig {
+
+    private YamlConfig() {
+    }
+
+    static Map<String, Object> read(Path file) {
+        try (Reader reader = Files.newBufferedReader(file)) {
+            return map(new Yaml(new SafeConstructor(new LoaderOptions())).load(reader), file, "the top level");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object node, Path file, String where) {
+        if (!(node instanceof Map)) {
+            throw new IllegalStateException(file + ": " + where + " is not a mapping");
+        }
+        return (Map<String, Object>) node;
+    }
+
+    static List<?> list(Object node, Path file, String where) {
+        if (!(node instanceof List<?> list)) {
+            throw new IllegalStateException(file + ": " + where + " is not a list");
+        }
+        return list;
+    }
+}
