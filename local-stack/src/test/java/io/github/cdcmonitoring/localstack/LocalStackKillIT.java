@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code kill -9} of {@code java -jar local-stack/target/local-stack.jar}, run as the README says (from the repository
  * root, on .env's ports, monitoring included): PostgreSQL, the broker, the worker, the data generator, the change
- * exporter, postgres_exporter and Prometheus end within {@link #EXIT_LIMIT_MS}, the temporary directories go, and the
+ * exporter, postgres_exporter, Prometheus and Alertmanager end within {@link #EXIT_LIMIT_MS}, the temporary directories go, and the
  * same command then starts again on the same ports (its port check refuses a port still held). SIGKILL runs no shutdown
  * hook: only the children themselves (ForkMain, the native programs' wrappers) and the leftover watcher
  * (postgres-harness) can clean up. An integration test: it needs the packaged jar and its {@code target/lib}.
@@ -45,7 +45,7 @@ class LocalStackKillIT {
     private static final long CLEANUP_LIMIT_MS = 60_000;
     /** What the launcher starts, by a word of each command line: the whole stack must be under test. */
     private static final List<String> PROGRAMS = List.of("bin/postgres", "KafkaBrokerMain", "ConnectDistributed",
-            "data-generator", "change-exporter", "prometheus-postgres-exporter", "bin/prometheus ");
+            "data-generator", "change-exporter", "prometheus-postgres-exporter", "bin/prometheus ", "alertmanager");
     /** LocalStackMain's line once everything runs: "local-stack: up. <urls>; logs under <dir>. Ctrl-C ...". */
     private static final Pattern UP = Pattern.compile("local-stack: up\\. (.*); logs under (\\S+)\\. Ctrl-C.*");
 
