@@ -4,20 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.github.cdcmonitoring.prometheus.RuleFiles;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,37 +40,12 @@ import org.junit.jupiter.api.Timeout;
 class AlertNotificationTest {
 
     static final int DIVISOR = 10;
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** What a Connect kill makes fire that the shipped inhibit rule for Connect's target down explains. */
     private static final Set<String> EXPLAINED_BY_CONNECT_DOWN =
             Set.of("DebeziumStreamingMetricsAbsent", "ConnectStatusMetricsAbsent");
 
-    /** One webhook request: when it arrived and Alertmanager's JSON. */
-    record Notification(Instant at, JsonNode body) {
-
-        List<JsonNode> alerts() {
-            List<JsonNode> alerts = new ArrayList<>();
-            body.path("alerts").forEach(alerts::add);
-            return alerts;
-        }
-
-        boolean has(String alertname, String status) {
-            return alerts().stream().anyMatch(a -> alertname.equals(a.path("labels").path("alertname").asText())
-                    && status.equals(a.path("status").asText()));
-        }
-
-        @Override
-        public String toString() {
-            List<String> alerts = new ArrayList<>();
-            alerts().forEach(a -> alerts.add(a.path("labels").path("alertname").asText() + a.path("labels")
-                    .path("job").asText("").transform(j -> j.isEmpty() ? "" : "{job=" + j + "}") + " "
-                    + a.path("status").asText()));
-            return at + " " + body.path("receiver").asText() + " " + alerts;
-        }
-    }
-
-    private final List<Notification> received = new CopyOnWriteArrayList<>();
-    private HttpServer server;
+    private WebhookReceiver receiver;
+    private List<WebhookReceiver.Notification> received;
     private LocalStack stack;
 
     @AfterEach
@@ -85,27 +53,16 @@ class AlertNotificationTest {
         if (stack != null) {
             stack.close();
         }
-        if (server != null) {
-            server.stop(0);
+        if (receiver != null) {
+            receiver.close();
         }
-    }
-
-    private String startReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/alerts", exchange -> {
-            try (InputStream in = exchange.getRequestBody()) {
-                received.add(new Notification(Instant.now(), JSON.readTree(in.readAllBytes())));
-            }
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        server.start();
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/alerts";
     }
 
     @Test
     void connectKilledNotifiesItsTargetDownOnceNotWhatItExplainsAndThenResolved() throws Exception {
-        String webhook = startReceiver();
+        receiver = new WebhookReceiver();
+        received = receiver.received();
+        String webhook = receiver.url();
         Instant begin = Instant.now();
         stack = LocalStack.builder().monitoring(true).generatorRate(LiveMonitoring.GENERATOR_RATE)
                 .alertWebhook(webhook).alertTimingDivisor(DIVISOR).start();
@@ -123,11 +80,11 @@ class AlertNotificationTest {
         // Prometheus sends to this Alertmanager: it is among the active Alertmanagers Prometheus discovered.
         assertThat(HttpScraper.get(stack.prometheusUrl() + "/api/v1/alertmanagers"))
                 .contains(stack.alertmanagerUrl() + "/api/v2/alerts");
-        List<Notification> beforeFault = List.copyOf(received);
+        List<WebhookReceiver.Notification> beforeFault = List.copyOf(received);
 
         Instant fault = Instant.now();
         stack.connect().kill();
-        Notification first;
+        WebhookReceiver.Notification first;
         try {
             first = await("PrometheusTargetDown{job=connect} notified").atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(500))
@@ -160,7 +117,7 @@ class AlertNotificationTest {
         }
         Instant restarted = Instant.now();
         Map<String, Set<String>> inhibitedDuringFault = alertmanager.inhibitedWithCause();
-        Notification resolved = await("resolved notification of PrometheusTargetDown{job=connect}")
+        WebhookReceiver.Notification resolved = await("resolved notification of PrometheusTargetDown{job=connect}")
                 .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                 .until(() -> received.stream().filter(n -> n.has("PrometheusTargetDown", "resolved")).findFirst(),
                         java.util.Optional::isPresent).orElseThrow();
@@ -173,7 +130,7 @@ class AlertNotificationTest {
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat((double) received.size()).isEqualTo(alertmanager.webhookSent()));
 
-        List<Notification> ofFault = received.subList(beforeFault.size(), received.size());
+        List<WebhookReceiver.Notification> ofFault = received.subList(beforeFault.size(), received.size());
         Map<String, Integer> notifiedAlerts = new TreeMap<>();
         ofFault.forEach(n -> n.alerts().forEach(a -> notifiedAlerts.merge(a.path("labels").path("alertname").asText()
                 + " " + a.path("status").asText(), 1, Integer::sum)));

@@ -3,13 +3,17 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +37,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  *       WAL: PostgresReplicationSlotLost, while the retained-WAL alert, reading a series that is NaN for a lost slot,
  *       goes quiet.</li>
  * </ol>
- * The slot is lost at the end: this class has a stack of its own.
+ * Alertmanager notifies a webhook of the test's own ({@link WebhookReceiver}); as in {@link AlertNotificationTest}, the
+ * stack runs with every {@code for:} divided by {@value AlertNotificationTest#DIVISOR}, so the times to notification
+ * printed are the divided stack's ({@code group_wait} is the shipped one). The slot is lost at the end: this class has
+ * a stack of its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,16 +50,19 @@ class ReplicationSlotLimitsTest {
     private static final int ROWS_PER_TRANSACTION = 2_000;
     /** WAL written past the lowered limit: twice it, in 1 MiB messages. */
     private static final int WAL_MIB = 128;
-    private static final Duration ALERT_WAIT = Duration.ofMinutes(2);
+    private static final Duration ALERT_WAIT = Duration.ofMinutes(3);
 
     private LocalStack stack;
+    private WebhookReceiver receiver;
     private LiveAlerts alerts;
     private String connector;
     private Predicate<PrometheusApi.Series> ourSlot;
 
     @BeforeAll
-    void start() {
-        stack = LiveMonitoring.start();
+    void start() throws IOException {
+        receiver = new WebhookReceiver();
+        stack = LocalStack.builder().monitoring(true).generatorRate(LiveMonitoring.GENERATOR_RATE)
+                .alertWebhook(receiver.url()).alertTimingDivisor(AlertNotificationTest.DIVISOR).start();
         alerts = new LiveAlerts(stack);
         LiveMonitoring.awaitScraped(alerts.prometheus());
         connector = stack.connectorName();
@@ -63,6 +73,9 @@ class ReplicationSlotLimitsTest {
     void stop() {
         if (stack != null) {
             stack.close();
+        }
+        if (receiver != null) {
+            receiver.close();
         }
     }
 
@@ -82,17 +95,22 @@ class ReplicationSlotLimitsTest {
                         + "|| '@example.com' FROM generate_series(1, " + ROWS_PER_TRANSACTION + ") AS n");
             }
         }
+        Instant startedAt = Instant.now().minusNanos(System.nanoTime() - start);
         alerts.awaitTrue("PostgresLogicalDecodingSpilling", ourSlot, ALERT_WAIT);
         double count = alerts.prometheus().query(spilled).get(0).value();
+        WebhookReceiver.Notification notified = awaitNotified("PostgresLogicalDecodingSpilling", startedAt);
         System.out.printf(Locale.ROOT, "RELIABILITY | logical decoding spills: logical_decoding_work_mem 64kB, %d "
-                        + "transactions of %d rows | PostgresLogicalDecodingSpilling true after %.0f s | %s = %.0f%n",
-                SPILLING_TRANSACTIONS, ROWS_PER_TRANSACTION, (System.nanoTime() - start) / 1e9, spilled, count);
+                        + "transactions of %d rows | PostgresLogicalDecodingSpilling true after %.0f s | %s = %.0f | "
+                        + "notified (receiver %s) %.0f s after the first transaction%n",
+                SPILLING_TRANSACTIONS, ROWS_PER_TRANSACTION, (System.nanoTime() - start) / 1e9, spilled, count,
+                notified.body().path("receiver").asText(), secondsBetween(startedAt, notified.at()));
         assertThat(count).as(spilled).isGreaterThanOrEqualTo(SPILLING_TRANSACTIONS);
     }
 
     @Test
     @Order(2)
     void slotPastItsWalLimitIsUnreservedThenLostAndTheLostAlertStays() throws SQLException {
+        Instant stoppedAt = Instant.now();
         assertThat(stack.rest().put("/connectors/" + connector + "/stop").ok()).isTrue();
         await("connector STOPPED").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
                 .until(() -> "STOPPED".equals(connectorState()));
@@ -109,6 +127,7 @@ class ReplicationSlotLimitsTest {
         alerts.awaitTrue("PostgresReplicationSlotUnreserved", ourSlot, ALERT_WAIT);
         double unreservedAfter = (System.nanoTime() - start) / 1e9;
 
+        Instant checkpointAt = Instant.now();
         try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
             s.execute("CHECKPOINT"); // removes the WAL past the limit: PostgreSQL invalidates the slot
         }
@@ -126,11 +145,19 @@ class ReplicationSlotLimitsTest {
         // While capture is broken: the connector still stopped, nobody has looked yet.
         Map<String, List<Map<String, String>>> alsoTrue = alerts.trueNow();
         alsoTrue.remove("PostgresLogicalDecodingSpilling"); // the previous test's
+        WebhookReceiver.Notification lost = awaitNotified("PostgresReplicationSlotLost", checkpointAt);
+        assertThat(lost.body().path("receiver").asText()).as("receiver of the lost slot").isEqualTo("critical");
+        Map<String, Integer> notifiedSinceStop = new TreeMap<>();
+        receiver.received().stream().filter(n -> !n.at().isBefore(stoppedAt)).forEach(n -> n.alerts().forEach(a ->
+                notifiedSinceStop.merge(a.path("labels").path("alertname").asText() + " "
+                        + a.path("status").asText(), 1, Integer::sum)));
         System.out.printf(Locale.ROOT, "RELIABILITY | slot past max_slot_wal_keep_size (64MB via ALTER SYSTEM, "
                         + "connector stopped, %d MiB of WAL, then CHECKPOINT) | PostgresReplicationSlotUnreserved true "
                         + "after %.0f s, PostgresReplicationSlotLost after %.0f s; PostgresReplicationSlotWalRetained "
-                        + "quiet (retained WAL NaN) | alert expressions true then: %s%n",
-                WAL_MIB, unreservedAfter, lostAfter, alsoTrue.keySet());
+                        + "quiet (retained WAL NaN) | alert expressions true then: %s | PostgresReplicationSlotLost "
+                        + "notified (receiver critical) %.0f s after the checkpoint; notified since the stop: %s%n",
+                WAL_MIB, unreservedAfter, lostAfter, alsoTrue.keySet(), secondsBetween(checkpointAt, lost.at()),
+                notifiedSinceStop);
     }
 
     private String connectorState() {
@@ -138,4 +165,14 @@ class ReplicationSlotLimitsTest {
                 .asText();
     }
 
+
+    /** The first notification of the alert firing since {@code since} (bounded; the shipped group_wait included). */
+    private WebhookReceiver.Notification awaitNotified(String alert, Instant since) {
+        return await(alert + " notified").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .until(() -> receiver.first(alert, "firing", since), Optional::isPresent).orElseThrow();
+    }
+
+    private static double secondsBetween(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis() / 1000.0;
+    }
 }
