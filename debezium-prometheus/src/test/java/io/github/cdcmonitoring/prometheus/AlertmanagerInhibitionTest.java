@@ -1,6 +1,7 @@
 package io.github.cdcmonitoring.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,20 +59,11 @@ class AlertmanagerInhibitionTest {
                 // An empty address turns the gossip cluster off (it would listen on 0.0.0.0:9094).
                 "--cluster.listen-address=")
                 .redirectErrorStream(true).redirectOutput(storage.resolve("alertmanager.log").toFile()).start();
-        Instant deadline = Instant.now().plus(WAIT);
-        while (true) {
-            assertThat(alertmanager.isAlive()).as("alertmanager exited:%n%s", log()).isTrue();
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            assertThat(Instant.now()).as("alertmanager ready within %s:%n%s", WAIT, log()).isBefore(deadline);
-            Thread.sleep(100);
-        }
+        await("alertmanager ready").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .failFast("alertmanager exited", () -> !alertmanager.isAlive())
+                .ignoreException(IOException.class)
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     @AfterEach
@@ -203,18 +195,12 @@ class AlertmanagerInhibitionTest {
 
     /** Waits until the target is suppressed and inhibited by the fingerprint of the source alert. */
     private void awaitInhibitedBy(Map<String, String> target, String source) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
-        JsonNode alerts;
-        while (true) {
-            alerts = alerts();
-            JsonNode status = find(alerts, target).path("status");
-            if ("suppressed".equals(status.path("state").asText()) && status.path("inhibitedBy").size() > 0) {
-                break;
-            }
-            assertThat(Instant.now()).as("%s inhibited within %s; Alertmanager lists %s", target, WAIT, alerts)
-                    .isBefore(deadline);
-            Thread.sleep(200);
-        }
+        JsonNode alerts = await(target + " inhibited").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(this::alerts, listed -> {
+                    JsonNode status = find(listed, target).path("status");
+                    return "suppressed".equals(status.path("state").asText())
+                            && status.path("inhibitedBy").size() > 0;
+                });
         String sourceFingerprint = find(alerts, Map.of("alertname", source)).path("fingerprint").asText();
         List<String> by = new ArrayList<>();
         find(alerts, target).path("status").path("inhibitedBy").forEach(f -> by.add(f.asText()));
@@ -232,14 +218,8 @@ class AlertmanagerInhibitionTest {
     }
 
     private void awaitState(String alertname, String state) throws Exception {
-        Instant deadline = Instant.now().plus(WAIT);
-        while (true) {
-            JsonNode alerts = alerts();
-            if (state.equals(find(alerts, Map.of("alertname", alertname)).path("status").path("state").asText())) {
-                return;
-            }
-            assertThat(Instant.now()).as("%s %s within %s: %s", alertname, state, WAIT, alerts).isBefore(deadline);
-            Thread.sleep(200);
-        }
+        await(alertname + " " + state).atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(this::alerts, listed -> state.equals(find(listed, Map.of("alertname", alertname))
+                        .path("status").path("state").asText()));
     }
 }
