@@ -97,12 +97,13 @@ class ReplicationSlotLimitsTest {
         }
         Instant startedAt = Instant.now().minusNanos(System.nanoTime() - start);
         alerts.awaitTrue("PostgresLogicalDecodingSpilling", ourSlot, ALERT_WAIT);
+        double trueAfter = (System.nanoTime() - start) / 1e9;
         double count = alerts.prometheus().query(spilled).get(0).value();
         WebhookReceiver.Notification notified = awaitNotified("PostgresLogicalDecodingSpilling", startedAt);
         System.out.printf(Locale.ROOT, "RELIABILITY | logical decoding spills: logical_decoding_work_mem 64kB, %d "
                         + "transactions of %d rows | PostgresLogicalDecodingSpilling true after %.0f s | %s = %.0f | "
                         + "notified (receiver %s) %.0f s after the first transaction%n",
-                SPILLING_TRANSACTIONS, ROWS_PER_TRANSACTION, (System.nanoTime() - start) / 1e9, spilled, count,
+                SPILLING_TRANSACTIONS, ROWS_PER_TRANSACTION, trueAfter, spilled, count,
                 notified.body().path("receiver").asText(), secondsBetween(startedAt, notified.at()));
         assertThat(count).as(spilled).isGreaterThanOrEqualTo(SPILLING_TRANSACTIONS);
     }
