@@ -5,12 +5,15 @@ import static io.github.cdcmonitoring.testsupport.ChildJvm.awaitReadyLine;
 import static io.github.cdcmonitoring.testsupport.ChildJvm.javaExecutable;
 import static io.github.cdcmonitoring.testsupport.ChildJvm.processesNaming;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,11 +51,12 @@ class RepoPostgresKillTest {
         child.destroyForcibly(); // SIGKILL
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-        long deadline = System.currentTimeMillis() + CLEANUP_LIMIT_MS;
         long killedAt = System.currentTimeMillis();
-        while (System.currentTimeMillis() < deadline
-                && (!alive(started).isEmpty() || !processesNaming(runDir).isEmpty() || Files.exists(runDir))) {
-            Thread.sleep(100);
+        try {
+            await().atMost(Duration.ofMillis(CLEANUP_LIMIT_MS)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> alive(started).isEmpty() && processesNaming(runDir).isEmpty() && !Files.exists(runDir));
+        } catch (ConditionTimeoutException stillThere) {
+            // the assertions below name what is left
         }
         String left = "processes started by the killed JVM still alive: " + describe(alive(started))
                 + "; processes naming " + runDir + ": " + describe(processesNaming(runDir))
