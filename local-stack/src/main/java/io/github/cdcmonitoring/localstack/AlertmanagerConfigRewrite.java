@@ -9,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The repository's {@code debezium-prometheus/alertmanager.yml} as the native stack runs it. As shipped it is used
@@ -49,12 +47,9 @@ final class AlertmanagerConfigRewrite {
         if (timingDivisor != 1) {
             divide(YamlConfig.map(config.get("route"), shipped, "route"), timingDivisor, shipped);
         }
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setIndent(2);
-        String yaml = "# " + shipped + (webhook.isPresent() ? " with a webhook on every receiver" : "")
+        String yaml = YamlConfig.dump(shipped + (webhook.isPresent() ? " with a webhook on every receiver" : "")
                 + (timingDivisor != 1 ? " with route timings divided by " + timingDivisor : "")
-                + ", written by local-stack\n" + new Yaml(options).dump(config);
+                + ", written by local-stack", config);
         try {
             Files.writeString(target, yaml);
         } catch (IOException e) {

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -123,9 +122,7 @@ final class GrafanaProvisioning {
                 }
             }
         }
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        return "# " + file + " with local addresses, written by local-stack\n" + new Yaml(options).dump(document);
+        return YamlConfig.dump(file + " with local addresses, written by local-stack", document);
     }
 
     @SuppressWarnings("unchecked")

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The repository's {@code debezium-prometheus/prometheus.yml} made to run natively, changing only what cannot be the
@@ -56,7 +54,8 @@ final class PrometheusConfigRewrite {
                 throw new IllegalStateException(shipped + ": job " + name + " has no counterpart in the native stack "
                         + "(it runs " + new TreeSet<>(ports.keySet()) + ")");
             }
-            for (Object staticConfig : YamlConfig.list(job.get("static_configs"), shipped, "job " + name + " static_configs")) {
+            String where = "job " + name + " static_configs";
+            for (Object staticConfig : YamlConfig.list(job.get("static_configs"), shipped, where)) {
                 YamlConfig.map(staticConfig, shipped, "job " + name + " static_configs[]")
                         .put("targets", List.of("127.0.0.1:" + port));
             }
@@ -66,11 +65,8 @@ final class PrometheusConfigRewrite {
         if (!unscraped.isEmpty()) {
             throw new IllegalStateException(shipped + " has no scrape job for " + unscraped);
         }
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setIndent(2);
-        String yaml = "# " + shipped + " with local targets and absolute rule paths, written by local-stack\n"
-                + new Yaml(options).dump(config);
+        String yaml = YamlConfig.dump(shipped + " with local targets and absolute rule paths, written by local-stack",
+                config);
         try {
             Files.writeString(target, yaml);
         } catch (IOException e) {
@@ -91,7 +87,8 @@ final class PrometheusConfigRewrite {
         }
         for (Object am : YamlConfig.list(YamlConfig.map(alerting, shipped, "alerting").get("alertmanagers"), shipped,
                 "alerting.alertmanagers")) {
-            for (Object staticConfig : YamlConfig.list(YamlConfig.map(am, shipped, "alerting.alertmanagers[]").get("static_configs"),
+            Object staticConfigs = YamlConfig.map(am, shipped, "alerting.alertmanagers[]").get("static_configs");
+            for (Object staticConfig : YamlConfig.list(staticConfigs,
                     shipped, "alerting.alertmanagers[].static_configs")) {
                 YamlConfig.map(staticConfig, shipped, "alerting.alertmanagers[].static_configs[]")
                         .put("targets", List.of("127.0.0.1:" + port));
@@ -111,7 +108,8 @@ final class PrometheusConfigRewrite {
                     for (Path file : files.filter(f -> matcher.matches(f.getFileName())).sorted().toList()) {
                         Map<String, Object> rules = YamlConfig.read(file);
                         for (Object group : YamlConfig.list(rules.get("groups"), file, "groups")) {
-                            for (Object rule : YamlConfig.list(YamlConfig.map(group, file, "groups[]").get("rules"), file, "rules")) {
+                            Object groupRules = YamlConfig.map(group, file, "groups[]").get("rules");
+                            for (Object rule : YamlConfig.list(groupRules, file, "rules")) {
                                 Map<String, Object> r = YamlConfig.map(rule, file, "rules[]");
                                 if (r.get("for") != null) {
                                     r.put("for", AlertTiming.divide(String.valueOf(r.get("for")), divisor));
@@ -119,11 +117,8 @@ final class PrometheusConfigRewrite {
                             }
                         }
                         Path copy = folder.resolve(file.getFileName());
-                        DumperOptions options = new DumperOptions();
-                        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-                        options.setIndent(2);
-                        Files.writeString(copy, "# " + file + " with every for: divided by " + divisor
-                                + ", written by local-stack for a test\n" + new Yaml(options).dump(rules));
+                        Files.writeString(copy, YamlConfig.dump(file + " with every for: divided by " + divisor
+                                + ", written by local-stack for a test", rules));
                         copies.add(copy.toString());
                     }
                 }

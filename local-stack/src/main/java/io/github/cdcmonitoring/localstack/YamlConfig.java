@@ -7,17 +7,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A shipped YAML config (prometheus.yml, alertmanager.yml, the rule files) read as plain maps and lists, for the
- * native stack's derived copies; a node of the wrong kind is one line naming the file and where.
+ * native stack's derived copies, and written back in block style; a node of the wrong kind is one line naming the
+ * file and where.
  */
 final class YamlConfig {
 
     private YamlConfig() {
+    }
+
+    /** The document in block style, after a first line {@code # <header>} saying where it comes from. */
+    static String dump(String header, Object document) {
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        return "# " + header + "\n" + new Yaml(options).dump(document);
     }
 
     static Map<String, Object> read(Path file) {
