@@ -21,26 +21,25 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A single-node KRaft Kafka (combined broker and controller) in its own JVM on a loopback port, like the compose
- * stack's {@code kafka} service: one copy of every internal topic and no initial rebalance delay for consumer groups
- * (the single Connect worker would otherwise wait 3 s to join its group).
+ * A single-node KRaft Kafka (combined broker and controller) in its own JVM on a loopback port, with the settings and
+ * heap the compose stack's {@code kafka} service gives the image ({@link KafkaImageSettings}); only the addresses and
+ * the log folder are this machine's.
  */
 public final class KafkaBroker implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    /** kafka-server-start.sh's heap when KAFKA_HEAP_OPTS is not set. */
-    private static final String SCRIPT_HEAP = "-Xmx1G -Xms1G";
 
     private final Path workDir;
     private final int port;
     private final int controllerPort;
     private final Path log4jConfig;
-    private final List<String> heap;
+    private final KafkaImageSettings settings;
     private final ForkedJvm jvm;
 
-    private KafkaBroker(Path workDir, int port, int controllerPort, Path log4jConfig, List<String> heap, ForkedJvm jvm) {
-        this.heap = heap;
+    private KafkaBroker(Path workDir, int port, int controllerPort, Path log4jConfig, KafkaImageSettings settings,
+            ForkedJvm jvm) {
+        this.settings = settings;
         this.workDir = workDir;
         this.port = port;
         this.controllerPort = controllerPort;
@@ -49,38 +48,21 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /** Starts the broker's JVM without waiting; {@link #awaitReady()} waits. */
-    /**
-     * @param heap the heap options the compose file's kafka service gives the image ({@link #heap})
-     */
-    static KafkaBroker launch(Path workDir, int port, int controllerPort, Path log4jConfig, List<String> heap) {
+    static KafkaBroker launch(Path workDir, int port, int controllerPort, Path log4jConfig,
+            KafkaImageSettings settings) {
         Path dataDir = workDir.resolve("data");
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("process.roles", "broker,controller");
-        config.put("node.id", "1");
-        config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        config.put("controller.listener.names", "CONTROLLER");
-        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        config.put("inter.broker.listener.name", "PLAINTEXT");
-        config.put("log.dirs", dataDir.toString());
-        config.put("num.partitions", "1");
-        config.put("offsets.topic.replication.factor", "1");
-        config.put("transaction.state.log.replication.factor", "1");
-        config.put("transaction.state.log.min.isr", "1");
-        config.put("share.coordinator.state.topic.replication.factor", "1");
-        config.put("share.coordinator.state.topic.min.isr", "1");
-        config.put("group.initial.rebalance.delay.ms", "0");
+        Map<String, String> config = new LinkedHashMap<>(settings.serverProperties());
+        config.putAll(machineSettings(config.getOrDefault("node.id", "1"), port, controllerPort, dataDir));
         Path properties = workDir.resolve("server.properties");
         PropertiesFile.write(properties, "KRaft broker+controller written by local-stack", config);
 
         ForkedJvm jvm = ForkedJvm.of("Kafka broker",
-                jvmOptions(heap, log4jConfig, workDir.resolve("logs")),
+                jvmOptions(settings.heap(), log4jConfig, workDir.resolve("logs")),
                 KafkaBrokerMain.class.getName(),
                 List.of(properties.toString(), Uuid.randomUuid().toString(), dataDir.toString()),
                 Map.of(), workDir.resolve("kafka.log"));
         jvm.start();
-        return new KafkaBroker(workDir, port, controllerPort, log4jConfig, heap, jvm);
+        return new KafkaBroker(workDir, port, controllerPort, log4jConfig, settings, jvm);
     }
 
     /**
@@ -90,7 +72,23 @@ public final class KafkaBroker implements AutoCloseable {
     KafkaBroker relaunchOn(int newPort, int newControllerPort) {
         jvm.stop(STOP_GRACE);
         TempDirectory.deleteRecursively(workDir.resolve("data"));
-        return launch(workDir, newPort, newControllerPort, log4jConfig, heap);
+        return launch(workDir, newPort, newControllerPort, log4jConfig, settings);
+    }
+
+    /**
+     * What this machine sets instead of the compose file: compose's listeners name container hosts and an internal
+     * listener for the other containers; here one loopback listener serves all.
+     */
+    static Map<String, String> machineSettings(String nodeId, int port, int controllerPort, Path dataDir) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("controller.quorum.voters", nodeId + "@127.0.0.1:" + controllerPort);
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("log.dirs", dataDir.toString());
+        return config;
     }
 
     /** Whether the broker exited because its listener or controller port was taken. */
@@ -100,15 +98,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     int controllerPort() {
         return controllerPort;
-    }
-
-    /**
-     * The broker's heap as the apache/kafka image sets it: KAFKA_HEAP_OPTS of the compose file's kafka service (the
-     * image passes it to kafka-server-start.sh and not into the broker's properties), else the script's 1 GiB.
-     */
-    static List<String> heap(Map<String, String> kafkaServiceEnvironment) {
-        String opts = kafkaServiceEnvironment.getOrDefault("KAFKA_HEAP_OPTS", "");
-        return List.of((opts.isBlank() ? SCRIPT_HEAP : opts).trim().split("\\s+"));
     }
 
     private static List<String> jvmOptions(List<String> heap, Path log4jConfig, Path logDir) {

@@ -62,7 +62,7 @@ final class StackStartup {
             thread.start();
         });
         stack.kafka = KafkaBroker.launch(stack.dir("kafka"), ports.kafka(), ports.controller(), log4j,
-                KafkaBroker.heap(config.compose.serviceEnvironment("kafka")));
+                KafkaImageSettings.of(config.compose.serviceEnvironment("kafka")));
         stack.connect.launch();
         stack.kafka = PortRetry.awaitReady("Kafka broker", stack.kafka, KafkaBroker::awaitReady,
                 KafkaBroker::exitedOnTakenPort,

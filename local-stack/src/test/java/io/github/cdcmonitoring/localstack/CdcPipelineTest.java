@@ -21,6 +21,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,6 +79,26 @@ class CdcPipelineTest {
 
     private static Path repoAgentConfig() {
         return RepoFiles.locate().file("debezium-jmx-exporter/config.yml");
+    }
+
+    @Test
+    @Order(0)
+    void theBrokerRunsWithTheComposeKafkaServicesSettings() throws Exception {
+        // Every setting the compose file gives the image but the addresses and log folder, read back from the running
+        // broker: a setting the native stack drops (the cleaner's buffer once was) fails here.
+        RepoFiles repo = RepoFiles.locate();
+        Map<String, String> expected = new LinkedHashMap<>(KafkaImageSettings.of(ComposeFile.read(
+                repo.file("docker-compose.yml"), repo.dotEnv().asMap()).serviceEnvironment("kafka")).serverProperties());
+        expected.keySet().removeAll(KafkaBroker.machineSettings("1", 0, 0, Path.of("data")).keySet());
+        assertThat(expected).as("settings of the compose file's kafka service").containsKey("log.cleaner.dedupe.buffer.size");
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.kafka().bootstrapServers()))) {
+            Config running = admin.describeConfigs(Set.of(broker)).all().get(30, TimeUnit.SECONDS).get(broker);
+            Map<String, String> actual = new LinkedHashMap<>();
+            expected.keySet().forEach(name -> actual.put(name, running.get(name) == null ? null : running.get(name).value()));
+            assertThat(actual).as("the native broker's configuration").isEqualTo(expected);
+        }
     }
 
     @Test
