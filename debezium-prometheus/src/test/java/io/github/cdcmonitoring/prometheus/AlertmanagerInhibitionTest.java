@@ -141,6 +141,21 @@ class AlertmanagerInhibitionTest {
         assertActive("PostgresReplicationSlotLost");
     }
 
+    @Test
+    void anAlmostFullDataFilesystemSilencesItsFillingUpWarning() throws Exception {
+        post(alert("PostgresWalFilesystemAlmostFull", "critical", "instance", "node-exporter:9100", "mountpoint",
+                        "/pgdata"),
+                alert("PostgresWalFilesystemFillingUp", "warning", "instance", "node-exporter:9100", "mountpoint",
+                        "/pgdata"),
+                // Another machine's filesystem filling up is not explained (equal: [instance, mountpoint]).
+                alert("PostgresWalFilesystemFillingUp", "warning", "instance", "other:9100", "mountpoint", "/pgdata"));
+
+        awaitInhibitedBy(Map.of("alertname", "PostgresWalFilesystemFillingUp", "instance", "node-exporter:9100"),
+                "PostgresWalFilesystemAlmostFull");
+        assertState(Map.of("alertname", "PostgresWalFilesystemFillingUp", "instance", "other:9100"), "active");
+        assertActive("PostgresWalFilesystemAlmostFull");
+    }
+
     private static ObjectNode alert(String name, String severity, String... labelPairs) {
         ObjectNode alert = JSON.createObjectNode();
         ObjectNode labels = alert.putObject("labels");

@@ -5,10 +5,12 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -106,6 +108,33 @@ public final class ComposeFile {
             }
         }
         return Collections.unmodifiableMap(mounts);
+    }
+
+    /** {@code services.<service>.command} in its list form, interpolated ({@code $$} is a literal {@code $}). */
+    public List<String> serviceCommand(String service) {
+        String where = "services." + service + ".command";
+        if (!(service(service).get("command") instanceof List<?> list)) {
+            throw new IllegalArgumentException(source + ": " + where + " is not a list of arguments");
+        }
+        List<String> command = new ArrayList<>();
+        for (Object argument : list) {
+            command.add(interpolate(scalar(argument, where), where));
+        }
+        return List.copyOf(command);
+    }
+
+    /** Where {@code services.<service>.volumes} mounts the named volume {@code volume} (short syntax), if it does. */
+    public Optional<String> serviceVolumeTarget(String service, String volume) {
+        if (service(service).get("volumes") instanceof List<?> list) {
+            String where = "services." + service + ".volumes";
+            for (Object entry : list) {
+                String[] parts = entry instanceof Map ? new String[0] : interpolate(scalar(entry, where), where).split(":");
+                if (parts.length >= 2 && parts[0].equals(volume)) {
+                    return Optional.of(parts[1]);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether the file defines {@code services.<name>}. */

@@ -57,6 +57,7 @@ public final class LocalStack implements AutoCloseable {
     ServiceProcess generator;
     ServiceProcess changeExporter;
     ServiceProcess postgresExporter;
+    ServiceProcess nodeExporter;
     ServiceProcess prometheus;
     ServiceProcess alertmanager;
     ServiceProcess grafana;
@@ -440,6 +441,11 @@ public final class LocalStack implements AutoCloseable {
         return postgresExporter().url();
     }
 
+    /** node_exporter, reporting the filesystem of PostgreSQL's data and no other. */
+    public ServiceProcess nodeExporter() {
+        return requireMonitoring(nodeExporter);
+    }
+
     private ServiceProcess requireMonitoring(ServiceProcess process) {
         if (!monitoring()) {
             throw new IllegalStateException("this stack runs without monitoring: start it with "
@@ -486,7 +492,7 @@ public final class LocalStack implements AutoCloseable {
         }
         try {
             for (ServiceProcess process : new ServiceProcess[] {generator, changeExporter, grafana, prometheus,
-                    alertmanager, postgresExporter}) {
+                    alertmanager, postgresExporter, nodeExporter}) {
                 stopQuietly(process);
             }
             try {

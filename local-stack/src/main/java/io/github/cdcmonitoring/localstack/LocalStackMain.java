@@ -86,6 +86,7 @@ public final class LocalStackMain {
         urls.add("generator metrics " + stack.generatorMetricsUrl());
         urls.add("change exporter metrics " + stack.changeExporterMetricsUrl());
         urls.add("postgres_exporter metrics " + stack.postgresExporterMetricsUrl());
+        urls.add("node_exporter metrics " + stack.nodeExporter().url());
         urls.add("Prometheus " + stack.prometheusUrl());
         urls.add("Alertmanager " + stack.alertmanagerUrl());
         stack.grafana().ifPresent(grafana -> urls.add("Grafana " + grafana.url()));
@@ -122,7 +123,7 @@ public final class LocalStackMain {
             return "Kafka Connect (log " + stack.connect().logFile() + "):\n" + stack.connect().logTail(20);
         }
         List<ServiceProcess> processes = new ArrayList<>(List.of(stack.generator(), stack.changeExporter(),
-                stack.postgresExporter(), stack.prometheus(), stack.alertmanager()));
+                stack.postgresExporter(), stack.nodeExporter(), stack.prometheus(), stack.alertmanager()));
         stack.grafana().ifPresent(processes::add);
         for (ServiceProcess process : processes) {
             if (!process.isAlive()) {

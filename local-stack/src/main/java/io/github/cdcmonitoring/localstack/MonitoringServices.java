@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The monitoring processes of the native stack, configured as their compose services are but on loopback ports: the
- * data generator and the change exporter (their runnable jars, each in its own JVM), postgres_exporter, Prometheus and
- * Alertmanager (the distribution's binaries). Grafana is {@link GrafanaProvisioning}'s.
+ * data generator and the change exporter (their runnable jars, each in its own JVM), postgres_exporter, node_exporter,
+ * Prometheus and Alertmanager (the distribution's binaries). Grafana is {@link GrafanaProvisioning}'s.
  */
 final class MonitoringServices {
 
@@ -63,6 +63,30 @@ final class MonitoringServices {
         String metrics = metricsUrl(port);
         return new ServiceProcess(process, metrics, metrics, body -> body.lines().anyMatch("pg_up 1"::equals),
                 "pg_up 1 (logged in as " + role(settings) + ")");
+    }
+
+    /** The compose node-exporter's argument that names the one filesystem it watches. */
+    static final String MOUNT_POINT_OPTION = "--collector.filesystem.mount-points-include=";
+
+    /**
+     * node_exporter with the compose service's arguments, its one filesystem the one that holds PostgreSQL's data
+     * here ({@code dataDir}'s mount point instead of the container's {@code /pgdata}); ready once it reports that
+     * filesystem's free space.
+     */
+    static ServiceProcess nodeExporter(StackConfiguration.Monitoring settings, Path dataDir, int port, Path dir) {
+        String mountPoint = MountPoint.of(dataDir);
+        List<String> arguments = new java.util.ArrayList<>();
+        for (String argument : settings.nodeExporterArguments()) {
+            arguments.add(argument.startsWith(MOUNT_POINT_OPTION)
+                    ? MOUNT_POINT_OPTION + "^" + java.util.regex.Pattern.quote(mountPoint) + "$" : argument);
+        }
+        arguments.add("--web.listen-address=127.0.0.1:" + port);
+        NativeProcess process = NativeProcess.of("node_exporter", settings.nodeExporter(), arguments, Map.of(),
+                dir.resolve("node-exporter.log"));
+        String metrics = metricsUrl(port);
+        return new ServiceProcess(process, metrics, metrics,
+                body -> body.lines().anyMatch(line -> line.startsWith("node_filesystem_avail_bytes{")),
+                "node_filesystem_avail_bytes of " + mountPoint);
     }
 
     /** The role postgres_exporter logs in as, for messages. */

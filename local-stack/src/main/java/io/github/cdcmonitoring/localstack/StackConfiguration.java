@@ -31,7 +31,10 @@ final class StackConfiguration {
     static final String ALERTMANAGER_YML = "debezium-prometheus/alertmanager.yml";
     /** The scrape jobs of prometheus.yml besides connect and prometheus itself (fixed by the compose stack). */
     static final List<String> PROMETHEUS_JOBS = List.of("data-generator", "change-exporter", "postgres-exporter",
-            "alertmanager");
+            "node-exporter", "alertmanager");
+    /** The compose service that reports the free space under PostgreSQL's data, and the volume it watches. */
+    static final String NODE_EXPORTER_SERVICE = "node-exporter";
+    static final String POSTGRES_DATA_VOLUME = "postgres-data";
     /** The compose service's database address in DATA_SOURCE_URI / DATA_SOURCE_NAME: host {@code postgres}. */
     private static final Pattern COMPOSE_DATABASE = Pattern.compile("(^|@|//)postgres(:5432)?([/?]|$)");
     static final String GRAFANA_DIR = "debezium-grafana";
@@ -44,7 +47,8 @@ final class StackConfiguration {
 
     /** Loopback ports of every component; the monitoring ones are 0 without monitoring. */
     record StackPorts(int postgres, int kafka, int controller, int connect, int connectMetrics, int generatorMetrics,
-                 int changeExporter, int postgresExporter, int prometheus, int grafana, int alertmanager) {
+                 int changeExporter, int postgresExporter, int prometheus, int grafana, int alertmanager,
+                 int nodeExporter) {
     }
 
     /** The monitoring processes' programs and settings. */
@@ -53,7 +57,8 @@ final class StackConfiguration {
                       Path postgresExporter, Map<String, String> postgresExporterEnvironment, Path prometheus,
                       Path prometheusYml, Optional<Path> grafana, Path grafanaDir,
                       Map<String, String> grafanaEnvironment, Path alertmanager, Path alertmanagerYml,
-                      Optional<String> alertWebhook, int alertTimingDivisor) {
+                      Optional<String> alertWebhook, int alertTimingDivisor, Path nodeExporter,
+                      List<String> nodeExporterArguments) {
     }
 
     final RepoFiles repo;
@@ -136,7 +141,8 @@ final class StackConfiguration {
         monitoring = monitoring.map(m -> new Monitoring(m.generatorJar(), m.generatorJvmOptions(),
                 m.generatorWorkload(), m.changeExporterJar(), m.changeExporterJvmOptions(), m.postgresExporter(), postgresExporterEnvironment(repo, compose, port), m.prometheus(),
                 m.prometheusYml(), m.grafana(), m.grafanaDir(), m.grafanaEnvironment(), m.alertmanager(),
-                m.alertmanagerYml(), m.alertWebhook(), m.alertTimingDivisor()));
+                m.alertmanagerYml(), m.alertWebhook(), m.alertTimingDivisor(), m.nodeExporter(),
+                m.nodeExporterArguments()));
     }
 
     /** The jars of the repository's own programs, made by the build. */
@@ -144,12 +150,15 @@ final class StackConfiguration {
     }
 
     /** The native programs of the monitoring side. */
-    record Programs(Path prometheus, Path postgresExporter, Path alertmanager, Optional<Path> grafana) {
+    record Programs(Path prometheus, Path postgresExporter, Path alertmanager, Path nodeExporter,
+                    Optional<Path> grafana) {
     }
 
     /**
      * The programs the stack runs from PATH: register-connector.sh's jq, curl and psql always, Prometheus,
-     * postgres_exporter and Alertmanager (Debian's binary is prometheus-alertmanager) with the monitoring. Every missing one is named in a single line with the command that
+     * postgres_exporter, node_exporter and Alertmanager (Debian names the binaries prometheus-postgres-exporter,
+     * prometheus-node-exporter and prometheus-alertmanager) with the monitoring. Every missing one is named in a
+     * single line with the command that
      * installs them, before anything starts; so is a Prometheus or postgres_exporter too old for the stack
      * ({@link #requireVersions}).
      */
@@ -167,12 +176,16 @@ final class StackConfiguration {
                 Executables.findAny("prometheus-postgres-exporter", "postgres_exporter"), "postgres_exporter");
         Optional<Path> alertmanager = require(missing,
                 Executables.findAny("prometheus-alertmanager", "alertmanager"), "alertmanager");
+        Optional<Path> nodeExporter = require(missing,
+                Executables.findAny("prometheus-node-exporter", "node_exporter"), "node_exporter");
         throwIfMissing(missing);
         DotEnv env = RepoFiles.locate().dotEnv();
         requireVersions(prometheus.orElseThrow(), postgresExporter.orElseThrow(), env);
-        requireAlertmanager(alertmanager.orElseThrow(), env);
+        requirePinnedLine("alertmanager", alertmanager.orElseThrow(), "ALERTMANAGER_VERSION", env);
+        requirePinnedLine("node_exporter", nodeExporter.orElseThrow(), "NODE_EXPORTER_VERSION", env);
         return Optional.of(new Programs(prometheus.orElseThrow(), postgresExporter.orElseThrow(),
-                alertmanager.orElseThrow(), Executables.findAny("grafana", "grafana-server")));
+                alertmanager.orElseThrow(), nodeExporter.orElseThrow(),
+                Executables.findAny("grafana", "grafana-server")));
     }
 
     /**
@@ -196,14 +209,14 @@ final class StackConfiguration {
         }
     }
 
-    /** An Alertmanager older than the line .env pins (ALERTMANAGER_VERSION), refused in one line. */
-    static void requireAlertmanager(Path alertmanager, DotEnv env) {
-        String value = env.get("ALERTMANAGER_VERSION");
-        ProgramVersion pin = ProgramVersion.pinned("ALERTMANAGER_VERSION", value);
-        ProgramVersion found = ProgramVersion.of(alertmanager);
+    /** A program older than the line .env pins for its image ({@code pinKey}), refused in one line. */
+    static void requirePinnedLine(String name, Path program, String pinKey, DotEnv env) {
+        String value = env.get(pinKey);
+        ProgramVersion pin = ProgramVersion.pinned(pinKey, value);
+        ProgramVersion found = ProgramVersion.of(program);
         if (found.olderThan(pin)) {
-            throw new IllegalStateException("alertmanager at " + alertmanager + " is version " + found
-                    + "; the stack needs " + pin.line() + " or newer (.env pins ALERTMANAGER_VERSION=" + value
+            throw new IllegalStateException(name + " at " + program + " is version " + found
+                    + "; the stack needs " + pin.line() + " or newer (.env pins " + pinKey + "=" + value
                     + "); install with: " + INSTALL_COMMAND);
         }
     }
@@ -259,7 +272,28 @@ final class StackConfiguration {
                 repo.file(PROMETHEUS_YML), programs.grafana(), repo.root().resolve(GRAFANA_DIR),
                 programs.grafana().isPresent() ? grafanaEnvironment(compose) : Map.of(), programs.alertmanager(),
                 repo.file(ALERTMANAGER_YML), Optional.ofNullable(options.alertWebhook()),
-                options.alertTimingDivisor());
+                options.alertTimingDivisor(), programs.nodeExporter(), nodeExporterArguments(compose));
+    }
+
+    /**
+     * The compose node-exporter's arguments. Its one filesystem is named as the mount point of the postgres-data
+     * volume ({@code ^/pgdata$}); {@link MonitoringServices#nodeExporter} puts this machine's in its place.
+     */
+    private static List<String> nodeExporterArguments(ComposeFile compose) {
+        String where = compose.source() + ": services." + NODE_EXPORTER_SERVICE;
+        if (!compose.hasService(NODE_EXPORTER_SERVICE)) {
+            throw new IllegalStateException(compose.source() + " has no " + NODE_EXPORTER_SERVICE + " service to take "
+                    + "its settings from");
+        }
+        String target = compose.serviceVolumeTarget(NODE_EXPORTER_SERVICE, POSTGRES_DATA_VOLUME)
+                .orElseThrow(() -> new IllegalStateException(where + ".volumes does not mount " + POSTGRES_DATA_VOLUME));
+        List<String> arguments = compose.serviceCommand(NODE_EXPORTER_SERVICE);
+        String expected = MonitoringServices.MOUNT_POINT_OPTION + "^" + target + "$";
+        if (!arguments.contains(expected)) {
+            throw new IllegalStateException(where + ".command must contain " + expected + " (the " + POSTGRES_DATA_VOLUME
+                    + " volume's mount point, and no other filesystem)");
+        }
+        return arguments;
     }
 
     /**
@@ -323,7 +357,7 @@ final class StackConfiguration {
     }
 
     private static StackPorts ports(LocalStack.Options options, Set<String> chosen) {
-        int[] free = Ports.free(11);
+        int[] free = Ports.free(12);
         Map<String, String> names = new LinkedHashMap<>(options.portSettings());
         boolean monitoring = options.monitoring();
         // composePorts(): the monitoring ports from .env too, read only when monitoring is on.
@@ -344,7 +378,8 @@ final class StackConfiguration {
                 monitoring ? choice.port(compose, "PROMETHEUS_PORT", options.prometheusPort(), free[8], "prometheus")
                         : 0,
                 monitoring ? choice.port(compose, "GRAFANA_PORT", options.grafanaPort(), free[9], "grafana") : 0,
-                monitoring ? choice.port(compose, "ALERTMANAGER_PORT", 0, free[10], "alertmanager") : 0);
+                monitoring ? choice.port(compose, "ALERTMANAGER_PORT", 0, free[10], "alertmanager") : 0,
+                monitoring ? choice.port(compose, "NODE_EXPORTER_PORT", 0, free[11], "node-exporter") : 0);
     }
 
     /** Each component's port: the requested one (checked free) or a chosen one (recorded in {@code chosen}). */

@@ -147,12 +147,15 @@ final class StackStartup {
                 stack.bootstrapServers(), topicPattern, port, stack.dir("change-exporter"), forkMain);
         IntFunction<ServiceProcess> postgresExporter = port -> MonitoringServices.postgresExporter(settings, port,
                 stack.dir("postgres-exporter"));
+        IntFunction<ServiceProcess> nodeExporter = port -> MonitoringServices.nodeExporter(settings,
+                pg.runDirectory(), port, stack.dir("node-exporter"));
         // Job names of debezium-prometheus/prometheus.yml (fixed by the compose stack) -> local ports.
         Map<String, Integer> jobs = new LinkedHashMap<>();
         jobs.put("connect", stack.connect.metricsPort());
         jobs.put("data-generator", ports.generatorMetrics());
         jobs.put("change-exporter", ports.changeExporter());
         jobs.put("postgres-exporter", ports.postgresExporter());
+        jobs.put("node-exporter", ports.nodeExporter());
         jobs.put("alertmanager", ports.alertmanager());
         jobs.put("prometheus", ports.prometheus());
         IntFunction<ServiceProcess> alertmanager = port -> MonitoringServices.alertmanager(settings, port,
@@ -164,10 +167,11 @@ final class StackStartup {
         stack.generator = generator.apply(ports.generatorMetrics());
         stack.changeExporter = changeExporter.apply(ports.changeExporter());
         stack.postgresExporter = postgresExporter.apply(ports.postgresExporter());
+        stack.nodeExporter = nodeExporter.apply(ports.nodeExporter());
         stack.alertmanager = alertmanager.apply(ports.alertmanager());
         stack.prometheus = prometheus.apply(ports.prometheus());
         for (ServiceProcess process : List.of(stack.generator, stack.changeExporter, stack.postgresExporter,
-                stack.alertmanager, stack.prometheus)) {
+                stack.nodeExporter, stack.alertmanager, stack.prometheus)) {
             process.launch();
         }
         Map<String, String> workload = settings.generatorWorkload();
@@ -181,6 +185,9 @@ final class StackStartup {
         awaitService(stack.postgresExporter, "postgres-exporter", postgresExporter, p -> stack.postgresExporter = p);
         stack.ready("postgres-exporter", "postgres_exporter logged in as " + MonitoringServices.role(settings)
                 + ", metrics at " + stack.postgresExporter.url());
+        awaitService(stack.nodeExporter, "node-exporter", nodeExporter, p -> stack.nodeExporter = p);
+        stack.ready("node-exporter", "node_exporter reporting the free space of " + MountPoint.of(pg.runDirectory())
+                + " (the filesystem of PostgreSQL's data), metrics at " + stack.nodeExporter.url());
         awaitService(stack.alertmanager, "alertmanager", alertmanager, p -> stack.alertmanager = p);
         stack.ready("alertmanager", "Alertmanager ready at " + stack.alertmanager.url() + " with "
                 + config.repo.root().relativize(settings.alertmanagerYml())
@@ -189,7 +196,7 @@ final class StackStartup {
                         : ", alert timings divided by " + settings.alertTimingDivisor() + " (for a test)"));
         Map<String, Integer> targets = Map.of("data-generator", port(stack.generator),
                 "change-exporter", port(stack.changeExporter), "postgres-exporter", port(stack.postgresExporter),
-                "alertmanager", port(stack.alertmanager));
+                "node-exporter", port(stack.nodeExporter), "alertmanager", port(stack.alertmanager));
         if (!jobs.entrySet().containsAll(targets.entrySet())) {
             // A target moved after a bind failure: Prometheus must scrape where it is now.
             jobs.putAll(targets);

@@ -98,6 +98,21 @@ class ComposeConfigTest {
         }
     }
 
+    @Test
+    void theNativeStacksNodeExporterArgumentsAreComposes() throws IOException {
+        ComposeCli compose = ComposeCli.find(scratch);
+        ComposeCli.Result result = compose.run(repo.root(), "-f", "docker-compose.yml", "config", "--format", "json");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        List<String> composes = new ArrayList<>();
+        new ObjectMapper().readTree(result.output()).path("services").path(StackConfiguration.NODE_EXPORTER_SERVICE)
+                // `config` prints $$ as written (its output is again a compose file); the container gets one $.
+                .path("command").forEach(argument -> composes.add(argument.asText().replace("$$", "$")));
+        assertThat(ComposeFile.read(repo.file("docker-compose.yml"), repo.dotEnv().asMap())
+                .serviceCommand(StackConfiguration.NODE_EXPORTER_SERVICE))
+                .as("services.node-exporter.command, native reading vs docker compose config").isEqualTo(composes)
+                .anyMatch(argument -> argument.startsWith(MonitoringServices.MOUNT_POINT_OPTION));
+    }
+
     /*
      * The native stack reads .env with its own reader (DotEnv): quoted values and comments after a value must come out
      * as Compose reads them, or a password edited as PASSWORD="x" # note differs between the two stacks.

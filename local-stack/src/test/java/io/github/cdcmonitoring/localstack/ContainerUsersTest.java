@@ -32,10 +32,11 @@ class ContainerUsersTest {
      * apache/kafka docker/jvm/Dockerfile {@code USER appuser}; prometheus/prometheus Dockerfile {@code USER nobody};
      * prometheus-community/postgres_exporter Dockerfile {@code USER nobody}; grafana/grafana Dockerfile
      * {@code USER "$GF_UID"} (472); connector-init runs the image connect builds ({@code USER kafka}).
-     * Read on 2026-12-04: prometheus/alertmanager Dockerfile {@code USER nobody}.
+     * Read on 2026-12-04: prometheus/alertmanager Dockerfile {@code USER nobody}. Read on 2026-12-05:
+     * prometheus/node_exporter Dockerfile {@code USER nobody} (it only needs to stat the volume's mount point).
      */
-    private static final Set<String> UPSTREAM_NON_ROOT =
-            Set.of("kafka", "prometheus", "alertmanager", "postgres-exporter", "grafana", "connector-init");
+    private static final Set<String> UPSTREAM_NON_ROOT = Set.of("kafka", "prometheus", "alertmanager",
+            "postgres-exporter", "node-exporter", "grafana", "connector-init");
 
     /**
      * Upstream images whose entrypoint starts as root unless told otherwise, but which allow a non-root user:

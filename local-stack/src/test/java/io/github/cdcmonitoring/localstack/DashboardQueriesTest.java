@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.github.cdcmonitoring.grafana.DashboardFile;
 import io.github.cdcmonitoring.grafana.PanelQuery;
 import io.github.cdcmonitoring.prometheus.RuleFiles;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,6 +97,30 @@ class DashboardQueriesTest {
             }
         }
         System.out.println("panel queries proven non-empty (" + proven.size() + "):\n  " + String.join("\n  ", proven));
+    }
+
+    /*
+     * The WAL filesystem panels and alerts read node-exporter alone: it must report the filesystem of PostgreSQL's
+     * data and pg_wal, the one statfs(2) gives for the data folder, and no other.
+     */
+    @Test
+    void theWalFilesystemSeriesAreThoseOfPostgresDataFolder() throws IOException {
+        Path data = stack.postgres().runDirectory();
+        FileStore store = Files.getFileStore(data);
+        await("node-exporter scraped").atMost(DATA_WAIT).pollInterval(Duration.ofSeconds(5))
+                .until(() -> !prometheus.query("node_filesystem_size_bytes{job=\"node-exporter\"}").isEmpty());
+        List<PrometheusApi.Series> size = prometheus.query("node_filesystem_size_bytes{job=\"node-exporter\"}");
+        assertThat(size).as("filesystems node-exporter reports").singleElement()
+                .satisfies(series -> {
+                    assertThat(series.label("mountpoint")).isEqualTo(MountPoint.of(data));
+                    assertThat((long) series.value()).as("size").isEqualTo(store.getTotalSpace());
+                });
+        double avail = prometheus.query("node_filesystem_avail_bytes{job=\"node-exporter\"}").get(0).value();
+        // Free space moves while the stack writes; a scrape is at most 15 s old.
+        assertThat(avail).as("free bytes vs statfs of " + data)
+                .isCloseTo(store.getUsableSpace(), org.assertj.core.data.Percentage.withPercentage(2));
+        System.out.printf("WAL filesystem: %s, %.1f of %.1f GiB free%n", size.get(0).label("mountpoint"),
+                avail / (1L << 30), size.get(0).value() / (1L << 30));
     }
 
     @Test

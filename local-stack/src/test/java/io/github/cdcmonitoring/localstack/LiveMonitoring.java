@@ -13,9 +13,9 @@ final class LiveMonitoring {
 
     /** A modest, fixed write rate: enough for every rate() to be non-zero, little CPU on a shared 2-core machine. */
     static final double GENERATOR_RATE = 20;
-    /** The six jobs of debezium-prometheus/prometheus.yml. */
+    /** The seven jobs of debezium-prometheus/prometheus.yml. */
     static final List<String> JOBS = List.of("connect", "data-generator", "change-exporter", "postgres-exporter",
-            "alertmanager", "prometheus");
+            "node-exporter", "alertmanager", "prometheus");
 
     private LiveMonitoring() {
     }

@@ -37,19 +37,39 @@ class MissingProgramsTest {
     @Test
     void nothingOnPathNamesEveryProgramAndTheInstallCommand() throws Exception {
         assertThat(runWithPathOf()).singleElement().asString().isEqualTo("local-stack: jq, curl, psql, prometheus, "
-                + "postgres_exporter, alertmanager are not installed (not on PATH); " + INSTALL);
+                + "postgres_exporter, alertmanager, node_exporter are not installed (not on PATH); " + INSTALL);
     }
 
     @Test
     void onlyPostgresExporterMissingNamesOnlyIt() throws Exception {
-        assertThat(runWithPathOf("jq", "curl", "psql", "prometheus", "prometheus-alertmanager")).singleElement()
+        assertThat(runWithPathOf("jq", "curl", "psql", "prometheus", "prometheus-alertmanager", "prometheus-node-exporter")).singleElement()
                 .asString().isEqualTo("local-stack: postgres_exporter is not installed (not on PATH); " + INSTALL);
     }
 
     @Test
     void onlyAlertmanagerMissingNamesOnlyIt() throws Exception {
-        assertThat(runWithPathOf("jq", "curl", "psql", "prometheus", "prometheus-postgres-exporter")).singleElement()
+        assertThat(runWithPathOf("jq", "curl", "psql", "prometheus", "prometheus-postgres-exporter", "prometheus-node-exporter")).singleElement()
                 .asString().isEqualTo("local-stack: alertmanager is not installed (not on PATH); " + INSTALL);
+    }
+
+    @Test
+    void onlyNodeExporterMissingNamesOnlyIt() throws Exception {
+        assertThat(runWithPathOf("jq", "curl", "psql", "prometheus", "prometheus-postgres-exporter",
+                "prometheus-alertmanager")).singleElement()
+                .asString().isEqualTo("local-stack: node_exporter is not installed (not on PATH); " + INSTALL);
+    }
+
+    /* Debian 12's node_exporter 1.5.0, whose --version line the stub prints: the pinned line is what compose runs. */
+    @Test
+    void nodeExporterOlderThanThePinnedLineIsRefused() throws Exception {
+        Path stub = stub("prometheus-node-exporter",
+                "node_exporter, version 1.5.0 (branch: debian/sid, revision: 1.5.0-1+b6)");
+        String pin = repo.dotEnv().get("NODE_EXPORTER_VERSION");
+        assertThat(runWithPathOf("jq", "curl", "psql", "prometheus", "prometheus-postgres-exporter",
+                "prometheus-alertmanager")).singleElement()
+                .asString().isEqualTo("local-stack: node_exporter at " + stub + " is version 1.5.0; the stack needs "
+                        + ProgramVersion.pinned("NODE_EXPORTER_VERSION", pin).line() + " or newer (.env pins "
+                        + "NODE_EXPORTER_VERSION=" + pin + "); " + INSTALL);
     }
 
     /*
@@ -60,7 +80,8 @@ class MissingProgramsTest {
     @Test
     void prometheusTwoIsRefusedNamingItsVersion() throws Exception {
         Path stub = stub("prometheus", "prometheus, version 2.42.0+ds (branch: debian/sid, revision: 2.42.0+ds-5+b5)");
-        assertThat(runWithPathOf("jq", "curl", "psql", "prometheus-postgres-exporter", "prometheus-alertmanager"))
+        assertThat(runWithPathOf("jq", "curl", "psql", "prometheus-postgres-exporter", "prometheus-alertmanager",
+                "prometheus-node-exporter"))
                 .singleElement().asString()
                 .isEqualTo("local-stack: prometheus at " + stub + " is version 2.42.0+ds; the stack needs Prometheus 3 "
                         + "(.env pins PROMETHEUS_VERSION=" + repo.dotEnv().get("PROMETHEUS_VERSION") + "); " + INSTALL);
@@ -72,7 +93,7 @@ class MissingProgramsTest {
         Path stub = stub("prometheus-postgres-exporter",
                 "postgres_exporter, version 0.11.1 (branch: debian/sid, revision: 0.11.1-1+b4)");
         String pin = repo.dotEnv().get("POSTGRES_EXPORTER_VERSION");
-        assertThat(runWithPathOf("jq", "curl", "psql", "prometheus", "prometheus-alertmanager")).singleElement()
+        assertThat(runWithPathOf("jq", "curl", "psql", "prometheus", "prometheus-alertmanager", "prometheus-node-exporter")).singleElement()
                 .asString().isEqualTo("local-stack: postgres_exporter at " + stub + " is version 0.11.1; the stack needs "
                         + ProgramVersion.pinned("POSTGRES_EXPORTER_VERSION", pin).line() + " or newer (.env pins "
                         + "POSTGRES_EXPORTER_VERSION=" + pin + "); " + INSTALL);

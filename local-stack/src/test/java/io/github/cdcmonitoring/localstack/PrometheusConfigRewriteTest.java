@@ -44,7 +44,8 @@ class PrometheusConfigRewriteTest {
         assertThat(targets).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "connect", List.of("127.0.0.1:18080"), "data-generator", List.of("127.0.0.1:19400"),
                 "change-exporter", List.of("127.0.0.1:19401"), "postgres-exporter", List.of("127.0.0.1:19187"),
-                "alertmanager", List.of("127.0.0.1:19093"), "prometheus", List.of("127.0.0.1:19090")));
+                "node-exporter", List.of("127.0.0.1:19100"), "alertmanager", List.of("127.0.0.1:19093"),
+                "prometheus", List.of("127.0.0.1:19090")));
         // Alerts go to the local Alertmanager, the one the alertmanager job scrapes.
         assertThat(((Map<?, ?>) local.get("alerting")).get("alertmanagers")).isEqualTo(List.of(
                 Map.of("static_configs", List.of(Map.of("targets", List.of("127.0.0.1:19093"))))));
@@ -127,6 +128,7 @@ class PrometheusConfigRewriteTest {
         ports.put("data-generator", 19400);
         ports.put("change-exporter", 19401);
         ports.put("postgres-exporter", 19187);
+        ports.put("node-exporter", 19100);
         ports.put("alertmanager", 19093);
         ports.put("prometheus", 19090);
         return ports;

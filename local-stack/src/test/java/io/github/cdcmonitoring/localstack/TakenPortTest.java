@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * A port the stack chose can be taken by another process before the service binds it, seconds later. Here this test
  * is that process: the first port handed out for each component is one it holds with a listening ServerSocket. Every
  * service (PostgreSQL, the broker and its controller, Connect's REST server and JMX agent, the generator, the change
- * exporter, postgres_exporter, Prometheus) then fails to bind, and the stack must still start on fresh ports, with
+ * exporter, postgres_exporter, node_exporter, Alertmanager, Prometheus) then fails to bind, and the stack must still start on fresh ports, with
  * one line per retry naming the port it could not bind, the connector and its task RUNNING and Prometheus scraping
  * every target where it moved to.
  *
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 class TakenPortTest {
 
     private static final List<String> TAKEN = List.of("postgres", "kafka", "controller", "connect", "metrics",
-            "generator", "change-exporter", "postgres-exporter", "alertmanager", "prometheus");
+            "generator", "change-exporter", "postgres-exporter", "node-exporter", "alertmanager", "prometheus");
 
     private static final Map<String, ServerSocket> HELD = new ConcurrentHashMap<>();
     private static final List<String> PROGRESS = Collections.synchronizedList(new ArrayList<>());
@@ -90,6 +90,7 @@ class TakenPortTest {
         assertThat(port(stack.generatorMetricsUrl())).isNotEqualTo(HELD.get("generator").getLocalPort());
         assertThat(port(stack.changeExporterMetricsUrl())).isNotEqualTo(HELD.get("change-exporter").getLocalPort());
         assertThat(port(stack.postgresExporterMetricsUrl())).isNotEqualTo(HELD.get("postgres-exporter").getLocalPort());
+        assertThat(port(stack.nodeExporter().url())).isNotEqualTo(HELD.get("node-exporter").getLocalPort());
         assertThat(port(stack.prometheusUrl())).isNotEqualTo(HELD.get("prometheus").getLocalPort());
 
         for (String component : TAKEN) {

@@ -104,6 +104,15 @@ class VersionsAgreeTest {
                 .isEqualTo(pin.line());
     }
 
+    /* The native stack runs the installed node_exporter where compose runs NODE_EXPORTER_VERSION. */
+    @Test
+    void installedNodeExporterIsThePinnedLine() {
+        ProgramVersion pin = ProgramVersion.pinned("NODE_EXPORTER_VERSION", env.get("NODE_EXPORTER_VERSION"));
+        assertThat(installed("prometheus-node-exporter", "node_exporter").line())
+                .as("node_exporter --version vs NODE_EXPORTER_VERSION=" + env.get("NODE_EXPORTER_VERSION") + " in .env")
+                .isEqualTo(pin.line());
+    }
+
     private static ProgramVersion installed(String... names) {
         Path program = Executables.findAny(names).orElseThrow(() -> new AssertionError(names[0]
                 + " is not installed (not on PATH); install with: sudo bash .ci/install-packages"));
