@@ -1,12 +1,9 @@
 package io.github.cdcmonitoring.bench;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -19,17 +16,9 @@ import java.util.regex.Pattern;
 final class ChangeExporterProcess implements AutoCloseable {
 
     private static final Pattern METRICS_AT = Pattern.compile("metrics at http://localhost:(\\d+)/metrics");
-    private static final Pattern BUCKET = Pattern.compile(
-            "^cdc_end_to_end_latency_seconds_bucket\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
-    private static final Pattern LE = Pattern.compile("(?:^|,)le=\"([^\"]+)\""); // not the end of "table="
-    private static final Pattern LAG = Pattern.compile("^cdc_consumer_lag_records\\{[^}]*\\} (\\S+)$",
-            Pattern.MULTILINE);
-    private static final Pattern EVENTS = Pattern.compile("^cdc_change_events_total\\{[^}]*\\} (\\S+)$",
-            Pattern.MULTILINE);
 
     private final JarProcess process;
     private final String url;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ChangeExporterProcess(JarProcess process, int port) {
         this.process = process;
@@ -50,46 +39,30 @@ final class ChangeExporterProcess implements AutoCloseable {
         return process.pid();
     }
 
-    String scrape() {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            return response.body();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot scrape the change exporter at " + url + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    PrometheusText scrape() {
+        return PrometheusText.scrape(url);
     }
 
     /** Cumulative count per upper bound (seconds; +Inf as infinity), summed over the tables it saw. */
-    static TreeMap<Double, Double> latencyBuckets(String metrics) {
+    static TreeMap<Double, Double> latencyBuckets(PrometheusText metrics) {
         TreeMap<Double, Double> buckets = new TreeMap<>();
-        Matcher matcher = BUCKET.matcher(metrics);
-        while (matcher.find()) {
-            Matcher le = LE.matcher(matcher.group(1));
-            if (le.find()) {
-                double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
-                buckets.merge(bound, Double.parseDouble(matcher.group(2)), Double::sum);
-            }
+        for (PrometheusText.Sample bucket : metrics.named("cdc_end_to_end_latency_seconds_bucket")) {
+            String le = bucket.labels().get("le");
+            buckets.merge(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), bucket.value(),
+                    Double::sum);
         }
         return buckets;
     }
 
     /** Whether it has consumed something and has no record left to read. */
     boolean caughtUp() {
-        String metrics = scrape();
-        return sum(EVENTS, metrics) > 0 && sum(LAG, metrics) == 0 && LAG.matcher(metrics).find();
+        PrometheusText metrics = scrape();
+        List<PrometheusText.Sample> lag = metrics.named("cdc_consumer_lag_records");
+        return sum(metrics.named("cdc_change_events_total")) > 0 && !lag.isEmpty() && sum(lag) == 0;
     }
 
-    private static double sum(Pattern pattern, String metrics) {
-        double total = 0;
-        Matcher matcher = pattern.matcher(metrics);
-        while (matcher.find()) {
-            total += Double.parseDouble(matcher.group(1));
-        }
-        return total;
+    private static double sum(List<PrometheusText.Sample> samples) {
+        return samples.stream().mapToDouble(PrometheusText.Sample::value).sum();
     }
 
     @Override

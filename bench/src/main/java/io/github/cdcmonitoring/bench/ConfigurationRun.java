@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.bench;
 import io.github.cdcmonitoring.localstack.ConnectorConfig;
 import io.github.cdcmonitoring.localstack.ConnectorRegistration;
 import io.github.cdcmonitoring.localstack.LocalStack;
+import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -324,7 +325,7 @@ final class ConfigurationRun {
             long written = sequence() - writtenBefore;
             long captured = counts.endOffset(topic) - capturedBefore;
             Map<String, Long> rss = footprint.sample();
-            Map<String, Double> behind = MilliSecondsBehindSource.read(stack.scrapeMetrics());
+            Map<String, Double> behind = MilliSecondsBehindSource.read(PrometheusText.scrape(stack.metricsUrl()));
             footprint.remove("data generator");
             generator.stop();
             // Both consumers read until every change written is in (latencies of late changes count too). Every

@@ -1,9 +1,8 @@
 package io.github.cdcmonitoring.bench;
 
+import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Debezium's own view of its lag, MilliSecondsBehindSource and its Min/Max/Average/P50/P95/P99 companions of the
@@ -11,20 +10,18 @@ import java.util.regex.Pattern;
  */
 final class MilliSecondsBehindSource {
 
-    private static final Pattern LINE = Pattern.compile(
-            "^debezium_metrics_milli_seconds_behind_source(\\w*)\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+    private static final String FAMILY = "debezium_metrics_milli_seconds_behind_source";
 
     private MilliSecondsBehindSource() {
     }
 
-    /** Attribute suffix ("" for the current value, "_p99", ...) to milliseconds. */
-    static Map<String, Double> read(String metrics) {
+    /** Attribute suffix ("current" for the value itself, "p99", ...) to milliseconds. */
+    static Map<String, Double> read(PrometheusText metrics) {
         Map<String, Double> values = new LinkedHashMap<>();
-        Matcher matcher = LINE.matcher(metrics);
-        while (matcher.find()) {
-            if (matcher.group(2).contains("context=\"streaming\"")) {
-                String key = matcher.group(1).isEmpty() ? "current" : matcher.group(1).substring(1);
-                values.put(key, Double.parseDouble(matcher.group(3)));
+        for (PrometheusText.Sample sample : metrics.samples()) {
+            String suffix = sample.name().startsWith(FAMILY) ? sample.name().substring(FAMILY.length()) : null;
+            if (suffix != null && (suffix.isEmpty() || suffix.startsWith("_")) && sample.has("context", "streaming")) {
+                values.put(suffix.isEmpty() ? "current" : suffix.substring(1), sample.value());
             }
         }
         return values;

@@ -353,11 +353,6 @@ public final class LocalStack implements AutoCloseable {
         return new TopicReader(bootstrapServers(), Arrays.asList(topicNames));
     }
 
-    /** One scrape of the Connect JVM's JMX exporter endpoint, in the Prometheus text format. */
-    public String scrapeMetrics() {
-        return HttpScraper.get(metricsUrl());
-    }
-
     /** Whether the monitoring processes run ({@link Builder#monitoring(boolean)}). */
     public boolean monitoring() {
         return config.monitoring.isPresent();
