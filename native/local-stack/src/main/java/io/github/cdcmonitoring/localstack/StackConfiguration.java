@@ -1,0 +1,405 @@
+package io.github.cdcmonitoring.localstack;
+
+import io.github.cdcmonitoring.repo.DotEnv;
+import io.github.cdcmonitoring.repo.RepoFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the local stack needs, read from the repository's files and the {@link LocalStack.Builder}'s options and
+ * checked before any process starts: ports, the compose file's Connect settings, the connector, and (with monitoring)
+ * the programs on PATH and the jars the build makes. A missing program or jar is one line naming it and the command
+ * that provides it.
+ */
+final class StackConfiguration {
+
+    static final String COMPOSE_FILE = "docker-compose.yml";
+    static final String CONNECTOR_FILE = "register-postgresql.json";
+    static final String JMX_EXPORTER_DIR = "debezium-jmx-exporter";
+    static final String GENERATOR_JAR = "data-generator/target/data-generator.jar";
+    static final String CHANGE_EXPORTER_JAR = "change-exporter/target/change-exporter.jar";
+    static final String PROMETHEUS_YML = "debezium-prometheus/prometheus.yml";
+    /** The compose service mounts it at /etc/alertmanager/alertmanager.yml (ComposeFileTest). */
+    static final String ALERTMANAGER_YML = "debezium-prometheus/alertmanager.yml";
+    /** The scrape jobs of prometheus.yml besides connect and prometheus itself (fixed by the compose stack). */
+    static final List<String> PROMETHEUS_JOBS = List.of("data-generator", "change-exporter", "postgres-exporter",
+            "node-exporter", "alertmanager");
+    /** The compose service that reports the free space under PostgreSQL's data, and the volume it watches. */
+    static final String NODE_EXPORTER_SERVICE = "node-exporter";
+    static final String POSTGRES_DATA_VOLUME = "postgres-data";
+    /** The compose service's database address in DATA_SOURCE_URI / DATA_SOURCE_NAME: host {@code postgres}. */
+    private static final Pattern COMPOSE_DATABASE = Pattern.compile("(^|@|//)postgres(:5432)?([/?]|$)");
+    static final String GRAFANA_DIR = "debezium-grafana";
+    static final String BUILD_COMMAND = "./mvnw -pl native/local-stack -am package -DskipTests";
+    /**
+     * Installs every program the stack runs, each of the line .env pins: Debian 12's own {@code apt-get install
+     * prometheus} would give Prometheus 2.42 and postgres_exporter 0.11.
+     */
+    static final String INSTALL_COMMAND = "sudo bash .ci/install-packages";
+
+    /** Loopback ports of every component; the monitoring ones are 0 without monitoring. */
+    record StackPorts(int postgres, int kafka, int controller, int connect, int connectMetrics, int generatorMetrics,
+                 int changeExporter, int postgresExporter, int prometheus, int grafana, int alertmanager,
+                 int nodeExporter) {
+    }
+
+    /** The monitoring processes' programs and settings. */
+    record Monitoring(Path generatorJar, List<String> generatorJvmOptions, Map<String, String> generatorWorkload,
+                      Path changeExporterJar, List<String> changeExporterJvmOptions,
+                      Path postgresExporter, Map<String, String> postgresExporterEnvironment, Path prometheus,
+                      Path prometheusYml, Optional<Path> grafana, Path grafanaDir,
+                      Map<String, String> grafanaEnvironment, Path alertmanager, Path alertmanagerYml,
+                      Optional<String> alertWebhook, int alertTimingDivisor, Path nodeExporter,
+                      List<String> nodeExporterArguments) {
+    }
+
+    final RepoFiles repo;
+    final DotEnv env;
+    final StackPorts ports;
+    /** The components whose port this stack chose (not fixed by the builder or .env): moved after a bind failure. */
+    private final Set<String> chosenPorts;
+    private final Ports.Chooser portChooser;
+    final ComposeFile compose;
+    final ConnectImageEntrypoint.Result connectImage;
+    /** The connector with the database address; moves with PostgreSQL ({@link #postgresMovedTo}). */
+    ConnectorConfig connector;
+    final Path jmxExporterDir;
+    final Path jmxExporterConfig;
+    final boolean loadInventory;
+    final boolean registerConnector;
+    /** The monitoring settings; postgres_exporter's database address moves with PostgreSQL too. */
+    Optional<Monitoring> monitoring;
+
+    private StackConfiguration(RepoFiles repo, DotEnv env, StackPorts ports, Set<String> chosenPorts,
+                               Ports.Chooser portChooser, ComposeFile compose,
+                               ConnectImageEntrypoint.Result connectImage, ConnectorConfig connector,
+                               Path jmxExporterDir, Path jmxExporterConfig, boolean loadInventory,
+                               boolean registerConnector, Optional<Monitoring> monitoring) {
+        this.repo = repo;
+        this.env = env;
+        this.ports = ports;
+        this.chosenPorts = Set.copyOf(chosenPorts);
+        this.portChooser = portChooser;
+        this.compose = compose;
+        this.connectImage = connectImage;
+        this.connector = connector;
+        this.jmxExporterDir = jmxExporterDir;
+        this.jmxExporterConfig = jmxExporterConfig;
+        this.loadInventory = loadInventory;
+        this.registerConnector = registerConnector;
+        this.monitoring = monitoring;
+    }
+
+    /** Reads and checks everything; throws with one line naming what is missing or wrong. */
+    static StackConfiguration assemble(LocalStack.Options options) {
+        // Programs on PATH first (a machine without them cannot run the stack however it is built), then the jars
+        // the build makes, then ports: each missing piece is named before anything starts.
+        Optional<Programs> programs = programs(options.monitoring());
+        RepoFiles repo = RepoFiles.locate();
+        Optional<Built> built = programs.map(p -> new Built(jar(repo, GENERATOR_JAR), jar(repo, CHANGE_EXPORTER_JAR)));
+        DotEnv env = repo.dotEnv();
+        ComposeFile compose = ComposeFile.read(repo.file(COMPOSE_FILE), env.asMap());
+        ConnectImageEntrypoint.Result image =
+                ConnectImageEntrypoint.translate(compose.serviceEnvironment("connect"), "127.0.0.1");
+        Path exporterDir = repo.root().resolve(JMX_EXPORTER_DIR);
+        Path agentConfig = options.jmxExporterConfig() != null
+                ? options.jmxExporterConfig() : exporterDir.resolve("config.yml");
+        Set<String> chosen = new HashSet<>();
+        StackPorts ports = ports(options, chosen);
+        ConnectorConfig connector = ConnectorConfig.read(repo.file(CONNECTOR_FILE))
+                .withDatabase("127.0.0.1", ports.postgres());
+        Optional<Monitoring> monitoring = programs.map(p -> monitoring(p, built.orElseThrow(), repo, env, compose,
+                ports, options));
+        return new StackConfiguration(repo, env, ports, chosen, options.portChooser(), compose, image, connector,
+                exporterDir, agentConfig, options.loadInventory(), options.registerConnector(), monitoring);
+    }
+
+    /** Whether this stack chose {@code component}'s port, and so may start it again on a fresh one. */
+    boolean chosePort(String component) {
+        return chosenPorts.contains(component);
+    }
+
+    /** A fresh port for a component whose chosen port was taken before it could bind it. */
+    int freshPort(String component) {
+        return Ports.fresh(portChooser, component);
+    }
+
+    /**
+     * PostgreSQL had to move from its chosen port to {@code port}: the connector and postgres_exporter follow it.
+     * Called on the starting thread before either is used.
+     */
+    void postgresMovedTo(int port) {
+        connector = connector.withDatabase("127.0.0.1", port);
+        monitoring = monitoring.map(m -> new Monitoring(m.generatorJar(), m.generatorJvmOptions(),
+                m.generatorWorkload(), m.changeExporterJar(), m.changeExporterJvmOptions(), m.postgresExporter(), postgresExporterEnvironment(repo, compose, port), m.prometheus(),
+                m.prometheusYml(), m.grafana(), m.grafanaDir(), m.grafanaEnvironment(), m.alertmanager(),
+                m.alertmanagerYml(), m.alertWebhook(), m.alertTimingDivisor(), m.nodeExporter(),
+                m.nodeExporterArguments()));
+    }
+
+    /** The jars of the repository's own programs, made by the build. */
+    private record Built(Path generatorJar, Path changeExporterJar) {
+    }
+
+    /** The native programs of the monitoring side. */
+    record Programs(Path prometheus, Path postgresExporter, Path alertmanager, Path nodeExporter,
+                    Optional<Path> grafana) {
+    }
+
+    /**
+     * The programs the stack runs from PATH: register-connector.sh's jq, curl and psql always, Prometheus,
+     * postgres_exporter, node_exporter and Alertmanager (Debian names the binaries prometheus-postgres-exporter,
+     * prometheus-node-exporter and prometheus-alertmanager) with the monitoring. Every missing one is named in a
+     * single line with the command that
+     * installs them, before anything starts; so is a Prometheus or postgres_exporter too old for the stack
+     * ({@link #requireVersions}).
+     */
+    static Optional<Programs> programs(boolean monitoring) {
+        List<String> missing = new ArrayList<>();
+        for (String tool : new String[] {"jq", "curl", "psql"}) {
+            require(missing, Executables.find(tool), tool);
+        }
+        if (!monitoring) {
+            throwIfMissing(missing);
+            return Optional.empty();
+        }
+        Optional<Path> prometheus = require(missing, Executables.find("prometheus"), "prometheus");
+        Optional<Path> postgresExporter = require(missing,
+                Executables.findAny("prometheus-postgres-exporter", "postgres_exporter"), "postgres_exporter");
+        Optional<Path> alertmanager = require(missing,
+                Executables.findAny("prometheus-alertmanager", "alertmanager"), "alertmanager");
+        Optional<Path> nodeExporter = require(missing,
+                Executables.findAny("prometheus-node-exporter", "node_exporter"), "node_exporter");
+        throwIfMissing(missing);
+        DotEnv env = RepoFiles.locate().dotEnv();
+        requireVersions(prometheus.orElseThrow(), postgresExporter.orElseThrow(), env);
+        requirePinnedLine("alertmanager", alertmanager.orElseThrow(), "ALERTMANAGER_VERSION", env);
+        requirePinnedLine("node_exporter", nodeExporter.orElseThrow(), "NODE_EXPORTER_VERSION", env);
+        return Optional.of(new Programs(prometheus.orElseThrow(), postgresExporter.orElseThrow(),
+                alertmanager.orElseThrow(), nodeExporter.orElseThrow(),
+                Executables.findAny("grafana", "grafana-server")));
+    }
+
+    /**
+     * Refuses, in one line naming the version found, a Prometheus older than 3 and a postgres_exporter older than
+     * the line .env pins for the compose stack. Prometheus 2 evaluates the same rules differently (range selectors
+     * closed on the left, so {@code rate()}/{@code increase()} and the moment an alert fires differ) and the rule
+     * tests are written for 3. Debian 12's postgres_exporter 0.11 lacks the {@code pg_replication_slot_*} series of
+     * the current line and reports a lost slot's retained WAL as NaN; the rules and dashboards are checked against
+     * the pinned line, so an older exporter would leave panels and alerts silently empty.
+     */
+    static void requireVersions(Path prometheus, Path postgresExporter, DotEnv env) {
+        requirePrometheus3(prometheus, env);
+        String exporterSetting = "POSTGRES_EXPORTER_VERSION=" + env.get("POSTGRES_EXPORTER_VERSION");
+        ProgramVersion exporterPin = ProgramVersion.pinned("POSTGRES_EXPORTER_VERSION",
+                env.get("POSTGRES_EXPORTER_VERSION"));
+        ProgramVersion exporterFound = ProgramVersion.of(postgresExporter);
+        if (exporterFound.olderThan(exporterPin)) {
+            throw new IllegalStateException("postgres_exporter at " + postgresExporter + " is version "
+                    + exporterFound + "; the stack needs " + exporterPin.line() + " or newer (.env pins "
+                    + exporterSetting + "); install with: " + INSTALL_COMMAND);
+        }
+    }
+
+    /** A program older than the line .env pins for its image ({@code pinKey}), refused in one line. */
+    static void requirePinnedLine(String name, Path program, String pinKey, DotEnv env) {
+        String value = env.get(pinKey);
+        ProgramVersion pin = ProgramVersion.pinned(pinKey, value);
+        ProgramVersion found = ProgramVersion.of(program);
+        if (found.olderThan(pin)) {
+            throw new IllegalStateException(name + " at " + program + " is version " + found
+                    + "; the stack needs " + pin.line() + " or newer (.env pins " + pinKey + "=" + value
+                    + "); install with: " + INSTALL_COMMAND);
+        }
+    }
+
+    /** See {@link #requireVersions}. */
+    static void requirePrometheus3(Path prometheus, DotEnv env) {
+        ProgramVersion.pinned("PROMETHEUS_VERSION", env.get("PROMETHEUS_VERSION"));
+        ProgramVersion found = ProgramVersion.of(prometheus);
+        if (found.major() < 3) {
+            throw new IllegalStateException("prometheus at " + prometheus + " is version " + found
+                    + "; the stack needs Prometheus 3 (.env pins PROMETHEUS_VERSION=" + env.get("PROMETHEUS_VERSION")
+                    + "); install with: " + INSTALL_COMMAND);
+        }
+    }
+
+    private static Optional<Path> require(List<String> missing, Optional<Path> found, String program) {
+        if (found.isEmpty()) {
+            missing.add(program);
+        }
+        return found;
+    }
+
+    private static void throwIfMissing(List<String> missing) {
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
+                    + " not installed (not on PATH); install with: " + INSTALL_COMMAND);
+        }
+    }
+
+    private static Monitoring monitoring(Programs programs, Built built, RepoFiles repo, DotEnv env,
+                                         ComposeFile compose, StackPorts ports, LocalStack.Options options) {
+        Map<String, String> workload = new LinkedHashMap<>();
+        for (String key : new String[] {"GENERATOR_RATE", "GENERATOR_THREADS", "GENERATOR_MIX"}) {
+            workload.put(key, env.get(key));
+        }
+        if (options.generatorRate() != null) {
+            workload.put("GENERATOR_RATE", options.generatorRate().toString());
+        }
+        // The role the compose service writes as (its own least-privilege role, not the superuser).
+        Map<String, String> generatorService = compose.serviceEnvironment("data-generator");
+        for (String key : new String[] {"PGUSER", "PGPASSWORD"}) {
+            String value = generatorService.get(key);
+            if (value == null) {
+                throw new IllegalStateException(compose.source() + ": services.data-generator.environment." + key
+                        + " is not set");
+            }
+            workload.put(key, value);
+        }
+        return new Monitoring(built.generatorJar(), ImageJvmOptions.of(repo.root().resolve("data-generator/Dockerfile")),
+                workload, built.changeExporterJar(),
+                ImageJvmOptions.of(repo.root().resolve("change-exporter/Dockerfile")), programs.postgresExporter(),
+                postgresExporterEnvironment(repo, compose, ports.postgres()), programs.prometheus(),
+                repo.file(PROMETHEUS_YML), programs.grafana(), repo.root().resolve(GRAFANA_DIR),
+                programs.grafana().isPresent() ? grafanaEnvironment(compose) : Map.of(), programs.alertmanager(),
+                repo.file(ALERTMANAGER_YML), Optional.ofNullable(options.alertWebhook()),
+                options.alertTimingDivisor(), programs.nodeExporter(), nodeExporterArguments(compose));
+    }
+
+    /**
+     * The compose node-exporter's arguments. Its one filesystem is named as the mount point of the postgres-data
+     * volume ({@code ^/pgdata$}); {@link MonitoringServices#nodeExporter} puts this machine's in its place.
+     */
+    private static List<String> nodeExporterArguments(ComposeFile compose) {
+        String where = compose.source() + ": services." + NODE_EXPORTER_SERVICE;
+        if (!compose.hasService(NODE_EXPORTER_SERVICE)) {
+            throw new IllegalStateException(compose.source() + " has no " + NODE_EXPORTER_SERVICE + " service to take "
+                    + "its settings from");
+        }
+        String target = compose.serviceVolumeTarget(NODE_EXPORTER_SERVICE, POSTGRES_DATA_VOLUME)
+                .orElseThrow(() -> new IllegalStateException(where + ".volumes does not mount " + POSTGRES_DATA_VOLUME));
+        List<String> arguments = compose.serviceCommand(NODE_EXPORTER_SERVICE);
+        String expected = MonitoringServices.MOUNT_POINT_OPTION + "^" + target + "$";
+        if (!arguments.contains(expected)) {
+            throw new IllegalStateException(where + ".command must contain " + expected + " (the " + POSTGRES_DATA_VOLUME
+                    + " volume's mount point, and no other filesystem)");
+        }
+        return arguments;
+    }
+
+    /**
+     * The compose file's postgres-exporter settings with the database address and the mounted files made local:
+     * the same role, password, options and custom queries as the image gets.
+     */
+    private static Map<String, String> postgresExporterEnvironment(RepoFiles repo, ComposeFile compose, int pgPort) {
+        String service = "postgres-exporter";
+        if (!compose.hasService(service)) {
+            throw new IllegalStateException(compose.source() + " has no " + service + " service to take its "
+                    + "settings from");
+        }
+        Map<String, String> mounts = compose.serviceBindMounts(service);
+        Map<String, String> environment = new LinkedHashMap<>();
+        boolean database = false;
+        for (Map.Entry<String, String> entry : compose.serviceEnvironment(service).entrySet()) {
+            String value = entry.getValue();
+            if (entry.getKey().startsWith("DATA_SOURCE_") && COMPOSE_DATABASE.matcher(value).find()) {
+                value = COMPOSE_DATABASE.matcher(value).replaceFirst("$1127.0.0.1:" + pgPort + "$3");
+                database = true;
+            }
+            for (Map.Entry<String, String> mount : mounts.entrySet()) {
+                if (value.equals(mount.getKey()) || value.startsWith(mount.getKey() + "/")) {
+                    value = repo.root().resolve(mount.getValue()).normalize()
+                            + value.substring(mount.getKey().length());
+                    if (!Files.exists(Path.of(value))) {
+                        throw new IllegalStateException("missing " + value + " (services." + service + "."
+                                + "environment." + entry.getKey() + ")");
+                    }
+                }
+            }
+            environment.put(entry.getKey(), value);
+        }
+        if (!database) {
+            throw new IllegalStateException(compose.source() + ": services." + service + ".environment names no "
+                    + "database at postgres:5432 (DATA_SOURCE_URI or DATA_SOURCE_NAME)");
+        }
+        return environment;
+    }
+
+    private static Path jar(RepoFiles repo, String relative) {
+        Path jar = repo.root().resolve(relative);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("missing " + relative + ": build it first with " + BUILD_COMMAND);
+        }
+        return jar;
+    }
+
+    /** The compose file's grafana service settings (GF_*), if the service exists; paths are adapted later. */
+    private static Map<String, String> grafanaEnvironment(ComposeFile compose) {
+        if (!compose.hasService("grafana")) {
+            return Map.of();
+        }
+        Map<String, String> grafana = new LinkedHashMap<>();
+        compose.serviceEnvironment("grafana").forEach((key, value) -> {
+            if (key.startsWith("GF_")) {
+                grafana.put(key, value);
+            }
+        });
+        return grafana;
+    }
+
+    private static StackPorts ports(LocalStack.Options options, Set<String> chosen) {
+        int[] free = Ports.free(12);
+        Map<String, String> names = new LinkedHashMap<>(options.portSettings());
+        boolean monitoring = options.monitoring();
+        // composePorts(): the monitoring ports from .env too, read only when monitoring is on.
+        DotEnv compose = monitoring ? options.composeEnv() : null;
+        PortChoice choice = new PortChoice(options.portChooser(), names, chosen);
+        return new StackPorts(
+                choice.port(options.postgresPort(), free[0], "postgres"),
+                choice.port(options.kafkaPort(), free[1], "kafka"),
+                choice.port(0, free[2], "controller"),
+                choice.port(options.connectPort(), free[3], "connect"),
+                choice.port(options.metricsPort(), free[4], "metrics"),
+                monitoring ? choice.port(compose, "GENERATOR_METRICS_PORT", options.generatorMetricsPort(), free[5],
+                        "generator") : 0,
+                monitoring ? choice.port(compose, "CHANGE_EXPORTER_PORT", options.changeExporterPort(), free[6],
+                        "change-exporter") : 0,
+                monitoring ? choice.port(compose, "POSTGRES_EXPORTER_PORT", options.postgresExporterPort(), free[7],
+                        "postgres-exporter") : 0,
+                monitoring ? choice.port(compose, "PROMETHEUS_PORT", options.prometheusPort(), free[8], "prometheus")
+                        : 0,
+                monitoring ? choice.port(compose, "GRAFANA_PORT", options.grafanaPort(), free[9], "grafana") : 0,
+                monitoring ? choice.port(compose, "ALERTMANAGER_PORT", 0, free[10], "alertmanager") : 0,
+                monitoring ? choice.port(compose, "NODE_EXPORTER_PORT", 0, free[11], "node-exporter") : 0);
+    }
+
+    /** Each component's port: the requested one (checked free) or a chosen one (recorded in {@code chosen}). */
+    private record PortChoice(Ports.Chooser chooser, Map<String, String> settings, Set<String> chosen) {
+
+        int port(DotEnv compose, String key, int requested, int free, String component) {
+            if (compose == null) {
+                return port(requested, free, component);
+            }
+            settings.put(component, key + " in .env");
+            return port(LocalStack.envPort(compose, key), free, component);
+        }
+
+        int port(int requested, int free, String component) {
+            if (requested == 0) {
+                chosen.add(component);
+                return chooser.choose(component, free);
+            }
+            Ports.requireFree(requested, settings.getOrDefault(component, component + " port"));
+            return requested;
+        }
+    }
+}

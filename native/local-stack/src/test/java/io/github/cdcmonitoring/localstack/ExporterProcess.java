@@ -1,0 +1,160 @@
+package io.github.cdcmonitoring.localstack;
+
+import io.github.cdcmonitoring.repo.RepoFiles;
+import io.github.cdcmonitoring.repo.TempDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code java -jar change-exporter/target/change-exporter.jar} as a child process, as compose or the native stack
+ * runs it: its environment holds only the variables the test sets (inherited KAFKA_ and CHANGE_EXPORTER_ ones
+ * removed), and {@link #stop()} sends SIGTERM. Its stdout and stderr go to a file, not a pipe:
+ * {@link Process#destroy()} closes the pipes right after sending the signal, so a thread reading them loses everything the process writes while
+ * shutting down ("Stream closed"), and that (the summary) is what the tests check. The file is echoed with a prefix
+ * into the test output when the process is closed.
+ */
+final class ExporterProcess implements AutoCloseable {
+
+    private static final Pattern METRICS_URL = Pattern.compile("metrics at http://localhost:(\\d+)/metrics");
+
+    private final Process process;
+    private final String name;
+    private final Path log;
+    /** The JVM's java.io.tmpdir: lz4-java unpacks its native library there and a halted JVM never deletes it. */
+    private final Path tmpDir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private int port;
+    private boolean echoed;
+
+    private ExporterProcess(Process process, String name, Path log, Path tmpDir) {
+        this.process = process;
+        this.name = name;
+        this.log = log;
+        this.tmpDir = tmpDir;
+    }
+
+    static Path jar() {
+        Path jar = RepoFiles.locate().root().resolve("change-exporter/target/change-exporter.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: build it first (./mvnw verify -pl native/local-stack -am "
+                    + "builds change-exporter before local-stack)");
+        }
+        return jar;
+    }
+
+    /** Starts the jar with the given environment and waits until it says where /metrics is served. */
+    static ExporterProcess start(String name, Map<String, String> env, Duration startLimit) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path tmpDir = TempDirectory.create(name + "-tmp-");
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-Djava.io.tmpdir=" + tmpDir, "-jar",
+                jar().toString());
+        builder.environment().keySet().removeIf(n -> n.startsWith("KAFKA_") || n.startsWith("CHANGE_EXPORTER_")
+                || n.equals("JAVA_TOOL_OPTIONS") || n.endsWith("JAVA_OPTIONS"));
+        builder.environment().putAll(env);
+        Path log = Files.createTempFile(name + "-", ".log");
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        ExporterProcess exporter = new ExporterProcess(builder.start(), name, log, tmpDir);
+        try {
+            exporter.awaitMetricsPort(startLimit);
+        } catch (RuntimeException | Error e) {
+            exporter.close();
+            throw e;
+        }
+        return exporter;
+    }
+
+    private void awaitMetricsPort(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String line : output()) {
+                Matcher m = METRICS_URL.matcher(line);
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                    return;
+                }
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("change-exporter exited with " + process.exitValue() + ": " + output());
+            }
+            Pause.millis(100);
+        }
+        throw new AssertionError("change-exporter did not serve /metrics within " + limit + ": " + output());
+    }
+
+    /** One scrape of the exporter's /metrics. */
+    String scrape() {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("/metrics answered HTTP " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot scrape the change exporter; its output: " + output(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Every line the process has written so far, stdout and stderr interleaved as written. */
+    List<String> output() {
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGTERM, then waits for the exit and the last output line; returns the exit status. */
+    int stop(Duration limit) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("change-exporter did not exit within " + limit + " of SIGTERM: " + output());
+        }
+        return process.exitValue();
+    }
+
+    /** Kills the process if still running, echoes its output into the test's output once, removes the file. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        TempDirectory.deleteRecursively(tmpDir);
+        if (!echoed) {
+            echoed = true;
+            try {
+                output().forEach(line -> System.out.println("[" + name + "] " + line));
+                Files.deleteIfExists(log);
+            } catch (IOException | UncheckedIOException e) {
+                System.out.println("[" + name + "] (output unreadable: " + e + ")");
+            }
+        }
+    }
+}
