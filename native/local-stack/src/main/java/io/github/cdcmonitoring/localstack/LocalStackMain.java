@@ -15,11 +15,12 @@ import java.util.List;
 public final class LocalStackMain {
 
     private static final String USAGE = """
-            usage: java -jar native/local-stack/target/local-stack.jar [--inventory]
+            usage: java -jar native/local-stack/target/local-stack.jar [--inventory]   (or: native/start [--inventory])
               Runs PostgreSQL, Kafka and Kafka Connect with the Debezium connector natively, registers
-              register-postgresql.json, then starts the data generator, the change exporter, postgres_exporter and
-              Prometheus (and Grafana where it is installed), on the ports .env gives the compose stack.
-              Needs Prometheus 3 and postgres_exporter of the line .env pins: sudo bash .ci/install-packages
+              register-postgresql.json, then starts the data generator, the change exporter, postgres_exporter,
+              node_exporter, Alertmanager and Prometheus (and Grafana where it is installed), on the ports .env gives
+              the compose stack. Needs Prometheus 3 and the exporters and Alertmanager of the lines .env pins:
+              sudo bash .ci/install-packages
               Ctrl-C or SIGTERM stops everything and removes the temporary files.
               --inventory  load inventory.sql too (as LOAD_INVENTORY=true in .env does)""";
     private static final long HEALTH_CHECK_MS = 2_000;

@@ -27,7 +27,7 @@ class GitAttributesTest {
 
     /** Real files of each kind the stack mounts or runs, plus one hypothetical name per pattern. */
     private static final List<String> LF_FILES = List.of(
-            "mvnw", ".env", "init-db.sql", "inventory.sql", "load-inventory.sh", "postgresql.conf",
+            "mvnw", "native/start", ".ci/run", ".ci/install-packages", ".env", "init-db.sql", "inventory.sql", "load-inventory.sh", "postgresql.conf",
             "docker-compose.yml", "debezium-jmx-exporter/register-connector.sh", "debezium-jmx-exporter/Dockerfile",
             "data-generator/Dockerfile", "some/new/script.sh", "some/new/file.sql", "debezium-prometheus/prometheus.yml",
             "debezium-grafana/provisioning/dashboards/dashboards.yml", "debezium-grafana/dashboards/x.json");
