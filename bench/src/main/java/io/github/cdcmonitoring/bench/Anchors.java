@@ -3,8 +3,8 @@ package io.github.cdcmonitoring.bench;
 import java.util.List;
 
 /**
- * The published figures of issue 10 that the results are set against. They are quotations, never measured here; each
- * says where it comes from.
+ * Figures the results are set against: published measurements of the same pipeline and earlier runs on these machines.
+ * They are quotations, never measured here; each says where it comes from.
  */
 final class Anchors {
 
