@@ -20,6 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ final class ChangeExporter implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final long LAG_REFRESH_MILLIS = 2_000;
     private static final long COMMIT_INTERVAL_MILLIS = 1_000;
+    /** How long one commit may wait for an unreachable Kafka before the loop goes on counting (and tries again). */
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
     /** Records were counted since the last commit (only the polling thread, and poll's rebalance callbacks, use it). */
     private boolean uncommitted;
@@ -135,8 +138,7 @@ final class ChangeExporter implements AutoCloseable {
                 }
                 long now = clockMillis.getAsLong();
                 if (uncommitted && now - lastCommit >= COMMIT_INTERVAL_MILLIS) {
-                    commit(kafka);
-                    uncommitted = false;
+                    uncommitted = !commit(kafka);
                     lastCommit = now;
                 }
                 if (now >= nextLagRefresh) {
@@ -168,14 +170,21 @@ final class ChangeExporter implements AutoCloseable {
     }
 
     /**
-     * Commits what the polls so far returned. A rebalance that took the partitions away meanwhile makes the commit fail;
-     * the new owner then reads those records again (at least once), which is no reason to stop.
+     * Commits what the polls so far returned; false if it should be tried again. A rebalance that took the partitions
+     * away meanwhile makes the commit fail; the new owner then reads those records again (at least once), which is no
+     * reason to stop. Nor is Kafka being unreachable (a broker restarting): the commit is tried again at the next
+     * interval, and until then the counting goes on; a crash meanwhile means those records are read again.
      */
-    private static void commit(KafkaConsumer<byte[], byte[]> kafka) {
+    private static boolean commit(KafkaConsumer<byte[], byte[]> kafka) {
         try {
-            kafka.commitSync();
+            kafka.commitSync(COMMIT_TIMEOUT);
+            return true;
         } catch (CommitFailedException | RebalanceInProgressException e) {
             LOG.warn("offset commit failed ({}); the batch will be read again", e.toString());
+            return true;
+        } catch (RetriableException e) {
+            LOG.warn("offset commit failed ({}); trying again at the next commit", e.toString());
+            return false;
         }
     }
 

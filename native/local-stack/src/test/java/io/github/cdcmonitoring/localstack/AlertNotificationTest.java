@@ -62,10 +62,8 @@ class AlertNotificationTest {
     void connectKilledNotifiesItsTargetDownOnceNotWhatItExplainsAndThenResolved() throws Exception {
         receiver = new WebhookReceiver();
         received = receiver.received();
-        String webhook = receiver.url();
         Instant begin = Instant.now();
-        stack = LocalStack.builder().monitoring(true).generatorRate(LiveMonitoring.GENERATOR_RATE)
-                .alertWebhook(webhook).alertTimingDivisor(DIVISOR).start();
+        stack = LiveMonitoring.startNotifying(receiver);
         PrometheusApi prometheus = new PrometheusApi(stack.prometheusUrl());
         AlertmanagerApi alertmanager = new AlertmanagerApi(stack.alertmanagerUrl());
         List<RuleFiles.Rule> rules = RuleFiles.read(LiveMonitoring.repoFile("debezium-prometheus/rules")).stream()

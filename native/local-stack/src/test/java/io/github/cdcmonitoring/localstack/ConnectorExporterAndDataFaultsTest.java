@@ -46,7 +46,10 @@ import org.junit.jupiter.api.Timeout;
  * reconciliation (state rebuilt from the topics equals the tables, distinct events equal the generator's committed
  * counts, lost 0, duplicates counted), the time from the fault to the first change captured after it, and the alert
  * expression that tells the operator, evaluated as written in debezium-prometheus/rules by the stack's Prometheus:
- * true during the fault, false after the recovery. One "RELIABILITY |" line per fault.
+ * true during the fault, false after the recovery. Alertmanager notifies a webhook of the test's own through the
+ * shipped alertmanager.yml, the {@code for:} durations divided as in {@link AlertNotificationTest}: each fault is held
+ * until that alert's firing notification has arrived, and everything notified until the recovery is reported. One
+ * "RELIABILITY |" line per fault.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -70,6 +73,11 @@ class ConnectorExporterAndDataFaultsTest {
     private static final Duration ALERT_WAIT = Duration.ofSeconds(60);
     /** How long a FAILED task is watched not being restarted by anything but the runbook command: a scrape interval. */
     private static final Duration FAILED_HOLD = Duration.ofSeconds(15);
+    /**
+     * Up to the divided for: of the slowest root cause here (5m -> 30 s), a scrape and an evaluation, and the shipped
+     * group_wait of warnings (1 minute).
+     */
+    private static final Duration NOTIFY_WAIT = Duration.ofMinutes(2);
     /** The change exporter's consumer group: ExporterConfig's default, which the stack does not override. */
     private static final String EXPORTER_GROUP = "change-exporter";
     private static final String REPRODUCE = "./mvnw -pl native/local-stack -am verify -DskipITs "
@@ -78,6 +86,7 @@ class ConnectorExporterAndDataFaultsTest {
     private static final Pattern SUMMARY = Pattern.compile("users: (\\d+) inserted, (\\d+) updated, (\\d+) deleted; "
             + "orders: (\\d+) inserted, (\\d+) updated, (\\d+) deleted");
 
+    private WebhookReceiver receiver;
     private LocalStack stack;
     private LiveAlerts alerts;
     private Reconciliation reconciliation;
@@ -88,7 +97,8 @@ class ConnectorExporterAndDataFaultsTest {
 
     @BeforeAll
     void start() throws IOException {
-        stack = LiveMonitoring.start();
+        receiver = new WebhookReceiver();
+        stack = LiveMonitoring.startNotifying(receiver);
         connector = stack.connectorName();
         slot = new ReplicationSlot(stack);
         alerts = new LiveAlerts(stack);
@@ -104,7 +114,8 @@ class ConnectorExporterAndDataFaultsTest {
     @AfterAll
     void stop() {
         // Closes the topic reader, then the stack; a resource that was never created (null) is skipped.
-        try (LocalStack closingStack = stack; Reconciliation closingReader = reconciliation) {
+        try (WebhookReceiver closingReceiver = receiver; LocalStack closingStack = stack;
+             Reconciliation closingReader = reconciliation) {
             System.out.println("closing the stack");
         }
     }
@@ -117,6 +128,7 @@ class ConnectorExporterAndDataFaultsTest {
         long commitMillis;
         long alterMillis;
         Map<String, List<PrometheusApi.Series>> trueDuring;
+        List<String> notifiedDuring;
         CommittedCounts counts;
         try {
             try (GeneratorRun writer = writing()) {
@@ -138,10 +150,12 @@ class ConnectorExporterAndDataFaultsTest {
                 // Nothing is wrong, so nothing may alarm: no alert pending or firing at any rule evaluation from
                 // before the transaction until after its rows and the ALTER have arrived, the generator writing.
                 trueDuring = LiveAlerts.pendingOrFiringSince(alerts.prometheus(), begin, 2);
+                notifiedDuring = receiver.between(begin, Instant.now());
                 counts = writer.stop();
             }
             assertThat(trueDuring).as("alerts pending or firing at some evaluation during a long transaction and "
                     + "an ALTER TABLE, nothing being wrong").isEmpty();
+            assertThat(notifiedDuring).as("notifications during the long transaction and the ALTER TABLE").isEmpty();
             Outcome outcome = reconcile(counts);
 
             List<ConsumerRecord<String, String>> users = changes(stack.topic("public.users"));
@@ -173,7 +187,7 @@ class ConnectorExporterAndDataFaultsTest {
                                     + "first event with the column %.2f s", seconds(longTx.min() - commitMillis),
                             LONG_TRANSACTION_ROWS, seconds(longTx.max() - commitMillis),
                             seconds(firstWithColumn - alterMillis)),
-                    outcome);
+                    "none " + notifiedDuring, outcome);
         } finally {
             try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
                 s.execute("ALTER TABLE users DROP COLUMN IF EXISTS " + NEW_COLUMN); // the schema the others expect
@@ -198,6 +212,7 @@ class ConnectorExporterAndDataFaultsTest {
             assertThat(stack.rest().put("/connectors/" + connector + "/pause").status()).isEqualTo(202);
             awaitConnector("PAUSED");
             fault.alertTrue(alertTrue("ConnectConnectorNotRunning", paused, fault.nanos), alertsTrueNow());
+            awaitNotified(fault, "ConnectConnectorNotRunning");
             // The generator kept writing meanwhile: the slot holds that WAL, as Connect commits no offset while paused.
             retainedPeak = slot.retainedBytes();
             assertThat(retainedPeak).as("WAL retained by %s while paused, at the pause %d", slot.name(),
@@ -218,7 +233,7 @@ class ConnectorExporterAndDataFaultsTest {
         report("connector paused while writing, then resumed", fault.userSees("status PAUSED")
                         + String.format(Locale.ROOT, "; WAL retained by the slot %d KiB at the pause, %d KiB paused, "
                         + "%d KiB after", retainedAtPause / 1024, retainedPeak / 1024, retainedAfter / 1024),
-                fault.recoveryTimes(), outcome);
+                fault.recoveryTimes(), notifications(fault), outcome);
     }
 
     @Test
@@ -234,6 +249,7 @@ class ConnectorExporterAndDataFaultsTest {
             assertThat(stack.rest().delete("/connectors/" + connector).status()).isEqualTo(204);
             fault.alertTrue(alertTrue("PostgresReplicationSlotInactive", ourSlot, fault.nanos),
                     alertsTrueNow());
+            awaitNotified(fault, "PostgresReplicationSlotInactive");
             assertThat(stack.rest().connectors()).hasValueSatisfying(names -> assertThat(names).isEmpty());
 
             recover(fault, () -> {
@@ -250,7 +266,7 @@ class ConnectorExporterAndDataFaultsTest {
         report("connector deleted and registered again with the same name (register-connector.sh)",
                 fault.userSees("GET /connectors empty; the slot stays, inactive"),
                 fault.recoveryTimes() + "; no new snapshot (r events " + snapshotReadsBefore + " before and after)",
-                outcome);
+                notifications(fault), outcome);
     }
 
     @Test
@@ -273,6 +289,7 @@ class ConnectorExporterAndDataFaultsTest {
             retainedPeak = slot.retainedBytes();
             fault.alertTrue(alertTrue("PostgresReplicationSlotWalRetained", ourSlot, fault.nanos),
                     alertsTrueNow());
+            awaitNotified(fault, "PostgresReplicationSlotWalRetained");
             predictedTrue = alerts.trueSeries("PostgresReplicationSlotWalLimitPredicted").stream().anyMatch(ourSlot);
 
             recover(fault, () -> assertThat(stack.rest().put("/connectors/" + connector + "/resume").status())
@@ -294,7 +311,7 @@ class ConnectorExporterAndDataFaultsTest {
         report(String.format(Locale.ROOT, "connector stopped while writing; %d WAL segment switches make the slot "
                         + "retain %d MiB (threshold %d MiB)", switches, retainedPeak >> 20, threshold >> 20),
                 fault.userSees("status STOPPED") + "; PostgresReplicationSlotWalLimitPredicted true too",
-                fault.recoveryTimes(), outcome);
+                fault.recoveryTimes(), notifications(fault), outcome);
     }
 
     @Test
@@ -324,6 +341,7 @@ class ConnectorExporterAndDataFaultsTest {
                         .orElseThrow(() -> new AssertionError("the FAILED task's trace does not name the refused "
                                 + "login of " + role + ":\n" + trace)).strip();
                 fault.alertTrue(alertTrue("ConnectTaskFailed", ourTask, fault.nanos), alertsTrueNow());
+                awaitNotified(fault, "ConnectTaskFailed");
             } finally {
                 setLogin(role, true);
             }
@@ -345,7 +363,7 @@ class ConnectorExporterAndDataFaultsTest {
                 fault.userSees("task 0 FAILED, its trace reading `" + loginError + "`, still FAILED "
                         + String.format(Locale.ROOT, "%.0f s", seconds(failedFor.toMillis()))
                         + " after the fault, " + FAILED_HOLD.toSeconds() + " s after the login worked again"), "restarted by the runbook's `" + restart.command() + "`; "
-                        + fault.recoveryTimes(), outcome);
+                        + fault.recoveryTimes(), notifications(fault), outcome);
     }
 
     @Test
@@ -365,6 +383,7 @@ class ConnectorExporterAndDataFaultsTest {
             // Dead: its group's committed offsets are final, the position a restart resumes from.
             committed = ConsumerGroupOffsets.committed(stack.bootstrapServers(), EXPORTER_GROUP);
             fault.alertTrue(alertTrue("PrometheusTargetDown", exporterJob, fault.nanos), alertsTrueNow());
+            awaitNotified(fault, "PrometheusTargetDown", "job", "change-exporter");
 
             fault.recovering();
             exporter.start();
@@ -425,7 +444,7 @@ class ConnectorExporterAndDataFaultsTest {
                 fault.recoveryTimes().replace("captured", "consumed") + String.format(Locale.ROOT,
                         "; resumed at the committed offsets %s: counted %d records since the restart, re-read at "
                                 + "least %d (counted before the kill too)", committed.values(), total, reRead),
-                outcome);
+                notifications(fault), outcome);
     }
 
     // --- the fault's figures -------------------------------------------------------------------------------------
@@ -441,6 +460,9 @@ class ConnectorExporterAndDataFaultsTest {
         Duration alertFalseAfter;
         Set<String> trueThen;
         long capturedMillis;
+        /** The alert that tells the operator, and its first firing notification. */
+        String notifiedAlert;
+        WebhookReceiver.Notification notification;
 
         static Fault now() {
             return new Fault();
@@ -495,14 +517,27 @@ class ConnectorExporterAndDataFaultsTest {
         return new Outcome(drained.lost(), duplicates, drained.changeEvents());
     }
 
-    private void report(String fault, String userSees, String recovery, Outcome outcome) {
-        System.out.printf(Locale.ROOT, "RELIABILITY | %s | %s | %s | lost %d | duplicates %d | %s%n", fault,
-                userSees, recovery, outcome.lost(), outcome.duplicates(), REPRODUCE);
+    private void report(String fault, String userSees, String recovery, String notified, Outcome outcome) {
+        System.out.printf(Locale.ROOT, "RELIABILITY | %s | %s | %s | %s | lost %d | duplicates %d | %s%n", fault,
+                userSees, recovery, notified, outcome.lost(), outcome.duplicates(), REPRODUCE);
         System.out.printf(Locale.ROOT, "  (%d distinct change events in the topics so far, equal to the tables)%n",
                 outcome.changeEvents());
     }
 
     // --- helpers -------------------------------------------------------------------------------------------------
+
+    /** Holds the fault until Alertmanager has notified the alert firing (through the shipped routes). */
+    private void awaitNotified(Fault fault, String alert, String... labelPairs) {
+        fault.notifiedAlert = alert;
+        fault.notification = receiver.awaitFiring(alert, Instant.ofEpochMilli(fault.millis), NOTIFY_WAIT, labelPairs);
+    }
+
+    /** The first notification's alert and time, and everything notified from the fault until now. */
+    private String notifications(Fault fault) {
+        return String.format(Locale.ROOT, "%s notified %.1f s after the fault; delivered until recovered: %s",
+                fault.notifiedAlert, seconds(fault.notification.at().toEpochMilli() - fault.millis),
+                receiver.between(Instant.ofEpochMilli(fault.millis), Instant.now()));
+    }
 
     /** Waits until the alert's expression is true for a matching series; the time since {@code sinceNanos}. */
     private Duration alertTrue(String alert, Predicate<PrometheusApi.Series> series, long sinceNanos) {

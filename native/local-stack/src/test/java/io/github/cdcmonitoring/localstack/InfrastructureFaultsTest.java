@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.github.cdcmonitoring.generator.CommittedCounts;
 import io.github.cdcmonitoring.generator.DataGenerator;
 import io.github.cdcmonitoring.testsupport.Background;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +33,9 @@ import org.junit.jupiter.api.Timeout;
  * from the fault to the first change captured after it, checks that the alert which should tell the operator has a
  * true expression during the fault and a false one after recovery (as written in debezium-prometheus/rules; the
  * {@code for:} durations are promtool's to test), and ends with the reconciliation: nothing lost, duplicates counted.
+ * Alertmanager notifies a webhook of the test's own through the shipped alertmanager.yml, with the {@code for:}
+ * durations divided as in {@link AlertNotificationTest}: each fault is held until the notification an operator would
+ * act on has arrived, and everything notified from the fault until its alert is false again is reported.
  * Connect killed with SIGKILL at a moment when offsets are known to be unflushed is {@link CdcPipelineTest}'s.
  *
  * <p>The broker kill also carries the re-snapshot finding: a connector registered just before the broker died, before
@@ -45,21 +50,31 @@ class InfrastructureFaultsTest {
     /** Long enough for a rate(...[1m]) to fall to zero and a 15 s scrape to see it. */
     private static final Duration ALERT_WAIT = Duration.ofMinutes(2);
     private static final Duration RECOVERY_WAIT = Duration.ofMinutes(2);
+    /**
+     * The divided for: of the slowest root cause here (CdcWrittenButNotCaptured, 30 s), after its 10-minute window
+     * has gathered more than its threshold, a scrape and an evaluation, and group_wait.
+     */
+    private static final Duration NOTIFY_WAIT = Duration.ofSeconds(150);
     /** Operations the generator commits before a fault and after recovery: steady load on both sides. */
     private static final int STEADY_OPERATIONS = 300;
     /** Rows added before the re-snapshot probes register. */
     private static final int SNAPSHOT_ROWS = 3000;
 
+    private WebhookReceiver receiver;
     private LocalStack stack;
     private LiveAlerts alerts;
     private Reconciliation reconciliation;
+    /** The stack's generator port, where the test's own generators serve /metrics for Prometheus in its place. */
+    private int generatorPort;
     private final List<String> report = new ArrayList<>();
 
     @BeforeAll
-    void start() {
-        stack = LiveMonitoring.start();
+    void start() throws IOException {
+        receiver = new WebhookReceiver();
+        stack = LiveMonitoring.startNotifying(receiver);
         alerts = new LiveAlerts(stack);
         // From here on this test's own generator writes: its exact committed counts are what the reconciliation needs.
+        generatorPort = java.net.URI.create(stack.generatorMetricsUrl()).getPort();
         stack.generator().stop();
         reconciliation = new Reconciliation(stack);
         reconciliation.startFromWhatArrived(Duration.ofMinutes(2));
@@ -75,6 +90,9 @@ class InfrastructureFaultsTest {
         } finally {
             if (stack != null) {
                 stack.close();
+            }
+            if (receiver != null) {
+                receiver.close();
             }
         }
     }
@@ -96,8 +114,10 @@ class InfrastructureFaultsTest {
             assertThat(waited.hasCommittedOffsets()).as("offsets of %s committed", waited.name()).isTrue();
 
             // Without its broker the worker loses its group and stops every task (the final offset commit fails):
-            // Debezium's and the tasks' metrics vanish, which is what the absent() alert sees.
-            Fault fault = new Fault("Kafka broker SIGKILL", "DebeziumStreamingMetricsAbsent", s -> true);
+            // Debezium's and the tasks' metrics vanish, which is what the absent() alert sees. No broker is scraped
+            // yet: the operator is notified that written rows are not arriving.
+            Fault fault = new Fault("Kafka broker SIGKILL", "DebeziumStreamingMetricsAbsent", s -> true)
+                    .notifying("CdcWrittenButNotCaptured");
             fault.run(() -> {
                 // The finding's moment: a connector registered with one PUT, its snapshot sent, no offset committed.
                 unwaited.registerThroughRest();
@@ -106,6 +126,11 @@ class InfrastructureFaultsTest {
                         .as("%s has committed no offset yet (offset.flush.interval.ms has not passed)", unwaited.name())
                         .isFalse();
             }, stack.kafka()::kill, stack.kafka()::start);
+
+            // The change exporter outlived a broker outage longer than a commit may wait (it died with a
+            // TimeoutException from commitSync when the outage passed 60 s).
+            assertThat(stack.changeExporter().isAlive()).as("change exporter alive after the broker came back")
+                    .isTrue();
 
             // Both probes capture again after the restart (a probe whose task had died would also show no second
             // snapshot): a row written now arrives at each, and only then are their snapshot reads counted.
@@ -138,7 +163,7 @@ class InfrastructureFaultsTest {
     @Order(2)
     void connectStoppedGracefullyAndStarted() throws Exception {
         Fault fault = new Fault("Connect stopped (SIGTERM) and started", "PrometheusTargetDown",
-                LiveAlerts.labelled("job", "connect"));
+                LiveAlerts.labelled("job", "connect"), "job", "connect");
         fault.run(stack.connect()::stop, () -> {
             stack.connect().start();
             stack.rest().awaitRunning(stack.connectorName(), RECOVERY_WAIT);
@@ -154,7 +179,8 @@ class InfrastructureFaultsTest {
     @Test
     @Order(3)
     void connectKilledAndStarted() throws Exception {
-        new Fault("Connect killed (SIGKILL) and started", "PrometheusTargetDown", LiveAlerts.labelled("job", "connect"))
+        new Fault("Connect killed (SIGKILL) and started", "PrometheusTargetDown", LiveAlerts.labelled("job", "connect"),
+                "job", "connect")
                 .run(stack.connect()::kill, () -> {
                     stack.connect().start();
                     stack.rest().awaitRunning(stack.connectorName(), RECOVERY_WAIT);
@@ -191,12 +217,23 @@ class InfrastructureFaultsTest {
          * other fault must reconcile exactly.
          */
         private boolean crashesPostgres;
+        /** The alert whose notification tells the operator: the alert checked itself unless told otherwise. */
+        private String notified;
+        private String[] notifiedLabels = {};
         long duplicates;
 
-        Fault(String name, String alert, Predicate<PrometheusApi.Series> series) {
+        Fault(String name, String alert, Predicate<PrometheusApi.Series> series, String... labelPairs) {
             this.name = name;
             this.alert = alert;
             this.series = series;
+            this.notified = alert;
+            this.notifiedLabels = labelPairs;
+        }
+
+        Fault notifying(String alertname) {
+            notified = alertname;
+            notifiedLabels = new String[0];
+            return this;
         }
 
         Fault crashingPostgres() {
@@ -220,10 +257,12 @@ class InfrastructureFaultsTest {
             long backNanos;
             long changeNanos;
             List<String> states;
+            Instant faultInstant;
+            WebhookReceiver.Notification notification;
             long generatorErrors;
             long confirmedAfterFailure;
             try (TaskStates taskStates = new TaskStates(stack.rest(), stack.connectorName());
-                 DataGenerator generator = StackGenerator.writingInto(stack);
+                 DataGenerator generator = StackGenerator.writingInto(stack, StackGenerator.RATE, generatorPort);
                  Background run = Background.start("generator", generator::run, generator::stop)) {
                 await("steady writing").atMost(Duration.ofSeconds(30))
                         .until(() -> generator.counts().operations() >= STEADY_OPERATIONS);
@@ -234,9 +273,11 @@ class InfrastructureFaultsTest {
                 // after it can only arrive through the recovered pipeline.
                 faultAt = System.currentTimeMillis();
                 faultNanos = System.nanoTime();
+                faultInstant = Instant.ofEpochMilli(faultAt);
                 try {
                     alerts.awaitTrue(alert, series, ALERT_WAIT);
                     System.out.println(name + ": alert expressions true during the fault: " + alerts.trueNow());
+                    notification = receiver.awaitFiring(notified, faultInstant, NOTIFY_WAIT, notifiedLabels);
                 } finally {
                     undo.run(); // also when the alert failed to show: the next fault needs a whole stack
                 }
@@ -268,6 +309,8 @@ class InfrastructureFaultsTest {
             System.out.println(name + ": generator " + counts + ", " + generatorErrors + " errors seen, "
                     + confirmedAfterFailure + " transactions confirmed committed after a failed COMMIT; missing "
                     + drained.lost() + ", of which " + uncertain + " allowed as uncertain");
+            List<String> delivered = receiver.between(faultInstant, Instant.now());
+            double notifiedAfter = Duration.between(faultInstant, notification.at()).toMillis() / 1000.0;
             System.out.println(name + ": connector/task states " + states);
             System.out.println(name + ": Connect log ERROR " + connectLog.lines("ERROR", 4) + " WARN "
                     + connectLog.lines("WARN", 6));
@@ -275,10 +318,11 @@ class InfrastructureFaultsTest {
                     + postgresLog.lines("(FATAL|PANIC|WARNING)|automatic recovery", 5));
             String line = String.format(Locale.ROOT, "RELIABILITY | %s | %s true; states %s | down %.1f s | "
                             + "first change %.1f s after the fault, %.1f s after it was undone | lost %d (missing %d, "
-                            + "%d of them uncertain after a crash) | duplicates %d of %d changes",
+                            + "%d of them uncertain after a crash) | duplicates %d of %d changes | %s notified %.1f s "
+                            + "after the fault; delivered until recovered: %s",
                     name, alert, states, seconds(backNanos - faultNanos), seconds(changeNanos - faultNanos),
                     seconds(changeNanos - backNanos), lost, drained.lost(), uncertain, duplicates,
-                    committedChanges(counts));
+                    committedChanges(counts), notified, notifiedAfter, delivered);
             System.out.println(line);
             report.add(line);
             drained.assertMatchesTables();

@@ -24,6 +24,15 @@ final class LiveMonitoring {
         return LocalStack.builder().monitoring(true).generatorRate(GENERATOR_RATE).start();
     }
 
+    /**
+     * The same stack notifying {@code receiver} of everything, with the alert timings divided as in
+     * {@link AlertNotificationTest} ({@code for:}, group_interval and repeat_interval; group_wait as shipped).
+     */
+    static LocalStack startNotifying(WebhookReceiver receiver) {
+        return LocalStack.builder().monitoring(true).generatorRate(GENERATOR_RATE).alertWebhook(receiver.url())
+                .alertTimingDivisor(AlertNotificationTest.DIVISOR).start();
+    }
+
     static Path repoFile(String relative) {
         return RepoFiles.locate().root().resolve(relative);
     }

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -61,8 +60,7 @@ class ReplicationSlotLimitsTest {
     @BeforeAll
     void start() throws IOException {
         receiver = new WebhookReceiver();
-        stack = LocalStack.builder().monitoring(true).generatorRate(LiveMonitoring.GENERATOR_RATE)
-                .alertWebhook(receiver.url()).alertTimingDivisor(AlertNotificationTest.DIVISOR).start();
+        stack = LiveMonitoring.startNotifying(receiver);
         alerts = new LiveAlerts(stack);
         LiveMonitoring.awaitScraped(alerts.prometheus());
         connector = stack.connectorName();
@@ -169,8 +167,7 @@ class ReplicationSlotLimitsTest {
 
     /** The first notification of the alert firing since {@code since} (bounded; the shipped group_wait included). */
     private WebhookReceiver.Notification awaitNotified(String alert, Instant since) {
-        return await(alert + " notified").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
-                .until(() -> receiver.first(alert, "firing", since), Optional::isPresent).orElseThrow();
+        return receiver.awaitFiring(alert, since, Duration.ofMinutes(3));
     }
 
     private static double secondsBetween(Instant from, Instant to) {
