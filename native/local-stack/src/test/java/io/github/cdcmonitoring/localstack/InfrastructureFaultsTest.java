@@ -83,17 +83,10 @@ class InfrastructureFaultsTest {
     @AfterAll
     void stop() {
         report.forEach(System.out::println);
-        try {
-            if (reconciliation != null) {
-                reconciliation.close();
-            }
-        } finally {
-            if (stack != null) {
-                stack.close();
-            }
-            if (receiver != null) {
-                receiver.close();
-            }
+        // Closes the topic reader, the stack, then the receiver; a resource never created (null) is skipped.
+        try (WebhookReceiver closingReceiver = receiver; LocalStack closingStack = stack;
+             Reconciliation closingReader = reconciliation) {
+            System.out.println("closing the stack");
         }
     }
 
