@@ -7,6 +7,7 @@ import io.github.cdcmonitoring.generator.CommittedCounts;
 import io.github.cdcmonitoring.generator.DataGenerator;
 import io.github.cdcmonitoring.testsupport.Background;
 import java.io.IOException;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -73,7 +74,7 @@ class InfrastructureFaultsTest {
         stack = LiveMonitoring.startNotifying(receiver);
         alerts = new LiveAlerts(stack);
         // From here on this test's own generator writes: its exact committed counts are what the reconciliation needs.
-        generatorPort = java.net.URI.create(stack.generatorMetricsUrl()).getPort();
+        generatorPort = URI.create(stack.generatorMetricsUrl()).getPort();
         stack.generator().stop();
         reconciliation = new Reconciliation(stack);
         reconciliation.startFromWhatArrived(Duration.ofMinutes(2));
@@ -211,7 +212,7 @@ class InfrastructureFaultsTest {
         private boolean crashesPostgres;
         /** The alert whose notification tells the operator: the alert checked itself unless told otherwise. */
         private String notified;
-        private String[] notifiedLabels = {};
+        private String[] notifiedLabels;
         long duplicates;
 
         Fault(String name, String alert, Predicate<PrometheusApi.Series> series, String... labelPairs) {

@@ -32,18 +32,16 @@ final class WebhookReceiver implements AutoCloseable {
             return alerts;
         }
 
-        boolean has(String alertname, String status) {
-            return alerts().stream().anyMatch(a -> alertname.equals(a.path("labels").path("alertname").asText())
-                    && status.equals(a.path("status").asText()));
+        /** Whether it carries the alert in this status, with the labels given as name/value pairs. */
+        boolean has(String alertname, String status, String... labelPairs) {
+            return alerts().stream().anyMatch(a -> status.equals(a.path("status").asText())
+                    && hasLabels(a.path("labels"), alertname, labelPairs));
         }
 
         @Override
         public String toString() {
-            List<String> alerts = new ArrayList<>();
-            alerts().forEach(a -> alerts.add(a.path("labels").path("alertname").asText() + a.path("labels")
-                    .path("job").asText("").transform(j -> j.isEmpty() ? "" : "{job=" + j + "}") + " "
-                    + a.path("status").asText()));
-            return at + " " + body.path("receiver").asText() + " " + alerts;
+            return at + " " + body.path("receiver").asText() + " " + alerts().stream().map(WebhookReceiver::describe)
+                    .toList();
         }
     }
 
@@ -78,10 +76,7 @@ final class WebhookReceiver implements AutoCloseable {
     Notification awaitFiring(String alertname, Instant since, Duration limit, String... labelPairs) {
         return await(alertname + " " + List.of(labelPairs) + " notified").atMost(limit)
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> received.stream().filter(n -> !n.at().isBefore(since) && n.alerts().stream()
-                        .anyMatch(a -> "firing".equals(a.path("status").asText())
-                                && hasLabels(a.path("labels"), alertname, labelPairs))).findFirst(),
-                        Optional::isPresent).orElseThrow();
+                .until(() -> first(alertname, "firing", since, labelPairs), Optional::isPresent).orElseThrow();
     }
 
     private static boolean hasLabels(JsonNode labels, String alertname, String... pairs) {
@@ -100,9 +95,8 @@ final class WebhookReceiver implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         for (Notification n : received) {
             if (!n.at().isBefore(from) && !n.at().isAfter(to)) {
-                n.alerts().stream().filter(a -> !aboutTheTestsGenerator(a.path("labels"))).forEach(a -> lines.add(a.path("labels").path("alertname").asText()
-                        + a.path("labels").path("job").asText("").transform(j -> j.isEmpty() ? "" : "{job=" + j + "}")
-                        + " " + a.path("status").asText() + " (" + n.body().path("receiver").asText() + ")"));
+                n.alerts().stream().filter(a -> !aboutTheTestsGenerator(a.path("labels")))
+                        .forEach(a -> lines.add(describe(a) + " (" + n.body().path("receiver").asText() + ")"));
             }
         }
         return lines;
@@ -118,8 +112,16 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     /** The first notification received at or after {@code since} that carries the alert in this status. */
-    Optional<Notification> first(String alertname, String status, Instant since) {
-        return received.stream().filter(n -> !n.at().isBefore(since) && n.has(alertname, status)).findFirst();
+    Optional<Notification> first(String alertname, String status, Instant since, String... labelPairs) {
+        return received.stream().filter(n -> !n.at().isBefore(since) && n.has(alertname, status, labelPairs))
+                .findFirst();
+    }
+
+    /** An alert of a notification as {@code name[{job=...}] status}. */
+    private static String describe(JsonNode alert) {
+        String job = alert.path("labels").path("job").asText("");
+        return alert.path("labels").path("alertname").asText() + (job.isEmpty() ? "" : "{job=" + job + "}") + " "
+                + alert.path("status").asText();
     }
 
     @Override
