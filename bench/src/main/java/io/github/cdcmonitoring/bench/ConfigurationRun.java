@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.bench;
 import io.github.cdcmonitoring.localstack.ConnectorConfig;
 import io.github.cdcmonitoring.localstack.ConnectorRegistration;
 import io.github.cdcmonitoring.localstack.LocalStack;
+import io.github.cdcmonitoring.repo.Waits;
 import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -124,7 +125,7 @@ final class ConfigurationRun {
             throws SQLException {
         long before = counts.endOffset(topic);
         insertOne.run();
-        Wait.until("the first change event in " + topic, Duration.ofSeconds(120), Duration.ofMillis(20),
+        Waits.until("the first change event in " + topic, Duration.ofSeconds(120), Duration.ofMillis(20),
                 () -> counts.endOffset(topic) > before);
         double seconds = (System.nanoTime() - launched) / 1e9;
         Map<String, Double> ready = new LinkedHashMap<>();
@@ -172,10 +173,10 @@ final class ConfigurationRun {
          */
         Results.Drain drain() throws SQLException {
             String name = connector.name();
-            Wait.until("Connect to commit the connector's first offsets", Duration.ofSeconds(60), tick,
+            Waits.until("Connect to commit the connector's first offsets", Duration.ofSeconds(60), tick,
                     () -> counts.endOffset(OFFSET_TOPIC) > 0);
             requireOk(stack.rest().put("/connectors/" + name + "/stop"), "stop");
-            Wait.until("the connector to stop", Duration.ofSeconds(60), tick, () -> "STOPPED".equals(
+            Waits.until("the connector to stop", Duration.ofSeconds(60), tick, () -> "STOPPED".equals(
                     stack.rest().get("/connectors/" + name + "/status").json().path("connector").path("state")
                             .asText()));
             insertRows(settings.drainEvents());
@@ -186,7 +187,7 @@ final class ConfigurationRun {
             requireOk(stack.rest().put("/connectors/" + name + "/resume"), "resume");
             List<double[]> timeline = new ArrayList<>();
             long[] last = {start, base};
-            boolean complete = Wait.within(Duration.ofSeconds(settings.drainLimitSeconds()), tick, () -> {
+            boolean complete = Waits.within(Duration.ofSeconds(settings.drainLimitSeconds()), tick, () -> {
                 long now = System.nanoTime();
                 long captured = counts.endOffset(topic);
                 footprint.sample();
@@ -210,14 +211,14 @@ final class ConfigurationRun {
             JarProcess generator = Generator.start(jar("data-generator"), stack.postgres(), 0, workDir,
                     label + "-max");
             footprint.add(MeasuredProcess.jvm("data generator", generator.pid()));
-            Wait.pause(Duration.ofSeconds(settings.warmupSeconds()));
+            Pacing.pause(Duration.ofSeconds(settings.warmupSeconds()));
             List<double[]> timeline = new ArrayList<>();
             long start = System.nanoTime();
             long[] last = {start, sequence(), counts.endOffset(topic)};
             long[] first = last.clone();
             long end = start + Duration.ofSeconds(settings.liveWindowSeconds()).toNanos();
             while (System.nanoTime() < end) {
-                Wait.pause(tick);
+                Pacing.pause(tick);
                 sampleRates(timeline, start, last);
             }
             double window = (last[0] - first[0]) / 1e9;
@@ -227,7 +228,7 @@ final class ConfigurationRun {
             generator.stop();
             long stopped = System.nanoTime();
             long written = rowCount() - rowsBefore;
-            Wait.within(Duration.ofSeconds(settings.drainLimitSeconds()), tick, () -> {
+            Waits.within(Duration.ofSeconds(settings.drainLimitSeconds()), tick, () -> {
                 sampleRates(timeline, start, last);
                 return last[2] - capturedBefore >= written;
             });
@@ -268,7 +269,7 @@ final class ConfigurationRun {
                     stack.bootstrapServers(), topic, workDir, label);
                  LatencyProbe probe = new LatencyProbe(stack.bootstrapServers(), topic)) {
                 footprint.add(MeasuredProcess.jvm("change exporter", exporter.pid()));
-                Wait.until("the change exporter to read the backlog", Duration.ofSeconds(300), tick,
+                Waits.until("the change exporter to read the backlog", Duration.ofSeconds(300), tick,
                         exporter::caughtUp);
                 settleDatabase();
                 for (double[] rate : rates) {
@@ -307,7 +308,7 @@ final class ConfigurationRun {
             footprint.add(MeasuredProcess.jvm("data generator", generator.pid()));
             // After the drain and the live phase the tail needs longer to settle: with 6 s the first window's p99 at
             // 1,000/s was 88-116 ms in four runs, with 30 s 28 ms (BENCHMARKS.md, tuning).
-            Wait.pause(Duration.ofSeconds(firstWindow ? settings.firstWindowWarmupSeconds() : settings.warmupSeconds()));
+            Pacing.pause(Duration.ofSeconds(firstWindow ? settings.firstWindowWarmupSeconds() : settings.warmupSeconds()));
             firstWindow = false;
             var histogramBefore = ChangeExporterProcess.latencyBuckets(exporter.scrape());
             Map<String, Double> cpuBefore = footprint.cpuSeconds();
@@ -317,7 +318,7 @@ final class ConfigurationRun {
             long start = System.nanoTime();
             long end = start + Duration.ofSeconds(settings.latencyWindowSeconds()).toNanos();
             while (System.nanoTime() < end) {
-                Wait.pause(tick);
+                Pacing.pause(tick);
                 footprint.sample();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -332,7 +333,7 @@ final class ConfigurationRun {
             // phase only inserts into users, so the topic holds one event per row; the id sequence would count the
             // ids of transactions the generator's stop rolled back, events that never come.
             long target = rowCount();
-            Wait.within(Duration.ofSeconds(settings.drainLimitSeconds()), tick,
+            Waits.within(Duration.ofSeconds(settings.drainLimitSeconds()), tick,
                     () -> counts.endOffset(topic) >= target
                             && probe.position() >= counts.endOffset(topic) && exporter.caughtUp());
             long[] own = probe.end();

@@ -1,6 +1,7 @@
 package io.github.cdcmonitoring.bench;
 
 import io.github.cdcmonitoring.localstack.ImageJvmOptions;
+import io.github.cdcmonitoring.repo.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ final class JarProcess implements AutoCloseable {
     /** Waits until the log holds a line matching {@code pattern}; returns the match. */
     Matcher awaitLog(Pattern pattern, Duration limit) {
         Matcher[] found = new Matcher[1];
-        Wait.until(name + " to log '" + pattern + "' (" + log + ")", limit, Duration.ofMillis(50), () -> {
+        Waits.until(name + " to log '" + pattern + "' (" + log + ")", limit, Duration.ofMillis(50), () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
             }

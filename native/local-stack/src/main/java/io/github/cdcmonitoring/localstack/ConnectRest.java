@@ -2,6 +2,7 @@ package io.github.cdcmonitoring.localstack;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdcmonitoring.repo.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A small client of the Kafka Connect REST API: the readiness check and what tests read (GET only). */
 public final class ConnectRest {
@@ -89,21 +91,17 @@ public final class ConnectRest {
      * throws with the last status on timeout.
      */
     public void awaitRunning(String connector, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
+        AtomicReference<String> last = new AtomicReference<>("no answer");
+        Waits.until(timeout, Duration.ofMillis(250), () -> {
             try {
                 Response response = get("/connectors/" + connector + "/status");
-                last = "HTTP " + response.status() + " " + response.body();
-                if (response.ok() && running(response.json())) {
-                    return;
-                }
+                last.set("HTTP " + response.status() + " " + response.body());
+                return response.ok() && running(response.json());
             } catch (UncheckedIOException e) {
-                last = e.getMessage(); // the worker is (re)starting
+                last.set(e.getMessage()); // the worker is (re)starting
+                return false;
             }
-            Pause.millis(250);
-        }
-        throw new IllegalStateException(connector + " not RUNNING after " + timeout.toSeconds() + " s: " + last);
+        }, () -> connector + " not RUNNING after " + timeout.toSeconds() + " s: " + last.get());
     }
 
     private static boolean running(JsonNode status) {

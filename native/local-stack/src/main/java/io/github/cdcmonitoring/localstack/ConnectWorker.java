@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.repo.Waits;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A Kafka Connect worker in distributed mode ({@code connect-distributed.sh}) in its own JVM, configured as the
@@ -161,29 +163,17 @@ public final class ConnectWorker implements AutoCloseable {
     }
 
     private void pollUntilReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        boolean metricsUp = false;
-        while (true) {
+        AtomicBoolean metricsUp = new AtomicBoolean();
+        Waits.until(READY_TIMEOUT, Duration.ofMillis(200), () -> {
             jvm.checkAlive();
-            if (!metricsUp) {
-                metricsUp = answers(http, metricsUrl());
+            if (!metricsUp.get()) {
+                metricsUp.set(answers(http, metricsUrl()));
             }
-            if (metricsUp && rest.connectors().isPresent()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Kafka Connect not ready after " + READY_TIMEOUT.toSeconds() + " s ("
-                        + (metricsUp ? "REST API at " + restUrl() : "metrics at " + metricsUrl())
-                        + " not answering); the end of " + jvm.logFile() + ":\n" + jvm.tail(40));
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for Kafka Connect", e);
-            }
-        }
+            return metricsUp.get() && rest.connectors().isPresent();
+        }, () -> "Kafka Connect not ready after " + READY_TIMEOUT.toSeconds() + " s ("
+                + (metricsUp.get() ? "REST API at " + restUrl() : "metrics at " + metricsUrl())
+                + " not answering); the end of " + jvm.logFile() + ":\n" + jvm.tail(40));
     }
 
     private static boolean answers(HttpClient http, String url) {
@@ -272,7 +262,7 @@ public final class ConnectWorker implements AutoCloseable {
     }
 
     /** The last lines of the worker's log. */
-    public String logTail(int lines) {
+    public String tail(int lines) {
         return jvm.tail(lines);
     }
 

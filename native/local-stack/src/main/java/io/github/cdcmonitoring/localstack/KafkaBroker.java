@@ -1,6 +1,7 @@
 package io.github.cdcmonitoring.localstack;
 
 import io.github.cdcmonitoring.repo.TempDirectory;
+import io.github.cdcmonitoring.repo.Waits;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,6 +16,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -122,30 +124,31 @@ public final class KafkaBroker implements AutoCloseable {
     private void pollUntilReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         // Wait for the listener with plain connects first: an admin client polling a closed port logs every attempt.
-        while (!accepts()) {
+        Waits.until(READY_TIMEOUT, Duration.ofMillis(100), () -> {
             jvm.checkAlive();
-            failIfPast(deadline, null);
-            Pause.millis(100);
-        }
+            return accepts();
+        }, () -> notReady(null));
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+        AtomicReference<Exception> last = new AtomicReference<>();
         try (Admin admin = Admin.create(props)) {
-            while (true) {
+            Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+            Waits.until(left, Duration.ofMillis(200), () -> {
                 jvm.checkAlive();
                 try {
                     admin.describeCluster(new DescribeClusterOptions().timeoutMs(5000)).nodes()
                             .get(6, TimeUnit.SECONDS);
-                    return;
+                    return true;
                 } catch (ExecutionException | TimeoutException e) {
-                    failIfPast(deadline, e);
-                    Pause.millis(200);
+                    last.set(e);
+                    return false;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
                 }
-            }
+            }, () -> notReady(last.get()));
         }
     }
 
@@ -158,11 +161,10 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private void failIfPast(long deadline, Exception cause) {
-        if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("Kafka broker not ready on " + bootstrapServers() + " after "
-                    + READY_TIMEOUT.toSeconds() + " s; the end of " + jvm.logFile() + ":\n" + jvm.tail(40), cause);
-        }
+    private String notReady(Exception last) {
+        return "Kafka broker not ready on " + bootstrapServers() + " after " + READY_TIMEOUT.toSeconds() + " s"
+                + (last == null ? "" : " (the last answer: " + last + ")") + "; the end of " + jvm.logFile() + ":\n"
+                + jvm.tail(40);
     }
 
     public int port() {

@@ -5,7 +5,6 @@ import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.TempDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start()) {          // free ports, connector registered and RUNNING
- *     try (TopicReader users = stack.topicReader(stack.topic("public.users"))) { ... }
+ *     stack.postgres().connect();                        // write rows; read stack.topic("public.users")
  *     stack.connect().kill();                            // crash
  *     stack.connect().start();                           // and recover
  * }
@@ -346,11 +345,6 @@ public final class LocalStack implements AutoCloseable {
     /** The topic Debezium writes a table's changes to: {@code <topic.prefix>.<schema>.<table>}. */
     public String topic(String schemaAndTable) {
         return topics.topic(schemaAndTable);
-    }
-
-    /** A reader of the given topics from their beginning; close it after use. */
-    public TopicReader topicReader(String... topicNames) {
-        return new TopicReader(bootstrapServers(), Arrays.asList(topicNames));
     }
 
     /** Whether the monitoring processes run ({@link Builder#monitoring(boolean)}). */

@@ -121,14 +121,14 @@ public final class LocalStackMain {
             return "Kafka broker (log " + stack.kafka().logFile() + ")";
         }
         if (!stack.connect().isAlive()) {
-            return "Kafka Connect (log " + stack.connect().logFile() + "):\n" + stack.connect().logTail(20);
+            return "Kafka Connect (log " + stack.connect().logFile() + "):\n" + stack.connect().tail(20);
         }
         List<ServiceProcess> processes = new ArrayList<>(List.of(stack.generator(), stack.changeExporter(),
                 stack.postgresExporter(), stack.nodeExporter(), stack.prometheus(), stack.alertmanager()));
         stack.grafana().ifPresent(processes::add);
         for (ServiceProcess process : processes) {
             if (!process.isAlive()) {
-                return process.name() + " (log " + process.logFile() + "):\n" + process.logTail(20);
+                return process.name() + " (log " + process.logFile() + "):\n" + process.tail(20);
             }
         }
         return null;

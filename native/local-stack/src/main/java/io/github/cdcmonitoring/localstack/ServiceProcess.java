@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.repo.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Predicate;
@@ -12,6 +13,7 @@ import java.util.function.Predicate;
 public final class ServiceProcess {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration READY_POLL = Duration.ofMillis(200);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final ChildProcess process;
@@ -50,24 +52,21 @@ public final class ServiceProcess {
 
     /** Waits until ready; on failure stops the process and throws with the end of its log. */
     synchronized void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (true) {
-            try {
+        boolean ready;
+        try {
+            ready = Waits.within(READY_TIMEOUT, READY_POLL, () -> {
                 process.checkAlive();
-            } catch (IllegalStateException e) {
-                process.stop(Duration.ZERO);
-                throw e;
-            }
-            if (HttpScraper.poll(readyUrl).filter(readyBody).isPresent()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                process.stop(STOP_GRACE);
-                throw new IllegalStateException(name() + " not ready after " + READY_TIMEOUT.toSeconds() + " s ("
-                        + readyUrl + " did not answer " + readyMeaning + "); the end of " + process.logFile() + ":\n"
-                        + process.tail(40));
-            }
-            Pause.millis(200);
+                return HttpScraper.poll(readyUrl).filter(readyBody).isPresent();
+            });
+        } catch (IllegalStateException exited) {
+            process.stop(Duration.ZERO);
+            throw exited;
+        }
+        if (!ready) {
+            process.stop(STOP_GRACE);
+            throw new IllegalStateException(name() + " not ready after " + READY_TIMEOUT.toSeconds() + " s ("
+                    + readyUrl + " did not answer " + readyMeaning + "); the end of " + process.logFile() + ":\n"
+                    + process.tail(40));
         }
     }
 
@@ -103,7 +102,7 @@ public final class ServiceProcess {
         return process.logFile();
     }
 
-    public String logTail(int lines) {
+    public String tail(int lines) {
         return process.tail(lines);
     }
 }

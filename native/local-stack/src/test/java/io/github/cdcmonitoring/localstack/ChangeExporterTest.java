@@ -1,12 +1,13 @@
 package io.github.cdcmonitoring.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cdcmonitoring.generator.CommittedCounts;
 import io.github.cdcmonitoring.generator.DataGenerator;
-import io.github.cdcmonitoring.generator.GeneratorConfig;
+import io.github.cdcmonitoring.repo.Waits;
 import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -81,7 +81,7 @@ class ChangeExporterTest {
         }
         ConnectorRegistration.Result registration = stack.registerConnector();
         assertThat(registration.succeeded()).as(registration.output()).isTrue();
-        reader = stack.topicReader(usersTopic, ordersTopic, heartbeatTopic);
+        reader = TopicReader.of(stack, usersTopic, ordersTopic, heartbeatTopic);
     }
 
     @AfterAll
@@ -113,7 +113,10 @@ class ChangeExporterTest {
         List<ConsumerRecord<String, String>> backlog = drain();
         assertThat(count(backlog, usersTopic, "r")).isEqualTo(SNAPSHOT_USERS);
         assertThat(count(backlog, ordersTopic, "r")).isEqualTo(SNAPSHOT_ORDERS);
-        Pause.millis(2000); // the newest backlog event is at least this old when the exporter starts
+        // The newest backlog event is at least two seconds old when the exporter starts.
+        long newestBacklog = backlog.stream().mapToLong(ConsumerRecord::timestamp).max().orElseThrow();
+        await("the newest backlog event two seconds old").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100)).until(() -> System.currentTimeMillis() - newestBacklog >= 2000);
 
         long exporterStartMillis = System.currentTimeMillis();
         exporter = startExporter("exporter-1");
@@ -349,19 +352,14 @@ class ChangeExporterTest {
     /** Scrapes until the exporter's counts reach the expected ones (or pass them: then the assertion shows how). */
     private static PrometheusText awaitCounts(ExporterProcess process, List<ConsumerRecord<String, String>> records) {
         Map<String, Long> expected = expectedCounts(records);
-        long deadline = System.nanoTime() + COUNT_TIMEOUT.toNanos();
-        PrometheusText metrics;
-        do {
-            metrics = PrometheusText.parse(process.scrape());
-            Map<String, Long> actual = exporterCounts(metrics);
-            if (actual.equals(expected) || exceeds(actual, expected)) {
-                return metrics;
-            }
-            assertThat(process.isAlive()).as("change exporter running").isTrue();
-            Pause.millis(200);
-        } while (System.nanoTime() < deadline);
-        assertThat(exporterCounts(metrics)).as("exporter counts after " + COUNT_TIMEOUT).isEqualTo(expected);
-        return metrics;
+        await("the exporter's counts of " + records.size() + " records").atMost(COUNT_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                    assertThat(process.isAlive()).as("change exporter running").isTrue();
+                    Map<String, Long> actual = exporterCounts(PrometheusText.parse(process.scrape()));
+                    assertThat(actual.equals(expected) || exceeds(actual, expected))
+                            .as("exporter counts %s reach %s", actual, expected).isTrue();
+                });
+        return PrometheusText.parse(process.scrape());
     }
 
     private static boolean exceeds(Map<String, Long> actual, Map<String, Long> expected) {
@@ -369,34 +367,20 @@ class ChangeExporterTest {
     }
 
     private static PrometheusText awaitMetric(ExporterProcess process, String name, double expected, String... labels) {
-        long deadline = System.nanoTime() + COUNT_TIMEOUT.toNanos();
-        PrometheusText metrics;
-        do {
-            metrics = PrometheusText.parse(process.scrape());
-            if (metrics.find(name, labels).map(s -> s.value() >= expected).orElse(false)) {
-                return metrics;
-            }
-            Pause.millis(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError(name + " " + List.of(labels) + " did not reach " + expected + " within "
-                + COUNT_TIMEOUT + "; output: " + process.output());
+        return await(name + " " + List.of(labels) + " at " + expected + " or more").atMost(COUNT_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> PrometheusText.parse(process.scrape()),
+                        metrics -> metrics.find(name, labels).map(s -> s.value() >= expected).orElse(false));
     }
 
     private static void awaitZeroLag(ExporterProcess process, List<String> topics) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            PrometheusText metrics = PrometheusText.parse(process.scrape());
-            boolean allZero = topics.stream().allMatch(topic -> metrics.find("cdc_consumer_lag_records",
-                    "topic", topic, "partition", "0").map(s -> s.value() == 0).orElse(false));
-            if (allZero) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("consumer lag not 0 for " + topics + ": "
-                        + metrics.named("cdc_consumer_lag_records"));
-            }
-            Pause.millis(500);
-        }
+        await("consumer lag 0 for " + topics).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    PrometheusText metrics = PrometheusText.parse(process.scrape());
+                    assertThat(topics).as("consumer lag: " + metrics.named("cdc_consumer_lag_records"))
+                            .allMatch(topic -> metrics.find("cdc_consumer_lag_records", "topic", topic,
+                                    "partition", "0").map(s -> s.value() == 0).orElse(false));
+                });
     }
 
     private static double value(PrometheusText metrics, String name, String... labels) {
@@ -468,23 +452,17 @@ class ChangeExporterTest {
         assertThat(response.status()).as(action + ": " + response.body()).isEqualTo(202);
     }
 
-    /** Runs the generator at a steady rate for the given time, then stops it; remembers what it committed. */
+    /** Operations per second of the test's generator runs. */
+    private static final int GENERATOR_RATE = 60;
+
+    /**
+     * Runs the generator at a steady rate until it has committed the operations of {@code duration} at that rate (it
+     * stops by itself), and remembers what it committed.
+     */
     private static void runGenerator(Duration duration) throws Exception {
-        Map<String, String> env = Map.of(
-                "PGHOST", stack.postgres().host(),
-                "PGPORT", Integer.toString(stack.postgres().port()),
-                "PGDATABASE", stack.postgres().database(),
-                "PGUSER", stack.postgres().superuser(),
-                "PGPASSWORD", stack.postgres().superuserPassword(),
-                "GENERATOR_RATE", "60",
-                "GENERATOR_THREADS", "2",
-                "GENERATOR_MIX", "users=25,orders=45,updates=20,deletes=10",
-                "GENERATOR_METRICS_PORT", "0");
-        try (DataGenerator generator = new DataGenerator(GeneratorConfig.fromEnvironment(env))) {
-            CompletableFuture<Void> running = CompletableFuture.runAsync(generator::run);
-            Pause.millis(duration.toMillis());
-            generator.stop();
-            running.get();
+        try (DataGenerator generator = StackGenerator.committing(stack, GENERATOR_RATE,
+                duration.toSeconds() * GENERATOR_RATE)) {
+            generator.run();
             CommittedCounts counts = generator.counts();
             for (String table : List.of("users", "orders")) {
                 committed.merge(table + " c", counts.rows(table, "insert"), Long::sum);
@@ -496,10 +474,10 @@ class ChangeExporterTest {
 
     /** Reads the topics until every committed change and the snapshot have arrived (bounded); returns all records. */
     private static List<ConsumerRecord<String, String>> drain() {
-        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        do {
+        Waits.within(DRAIN_TIMEOUT, Duration.ofMillis(1), () -> {
             reader.pollUntilIdle(Duration.ofMillis(500), Duration.ofSeconds(5));
-        } while (!complete() && System.nanoTime() < deadline);
+            return complete();
+        });
         assertThat(complete()).as("every committed change on the topics within " + DRAIN_TIMEOUT).isTrue();
         return drainedSoFar();
     }

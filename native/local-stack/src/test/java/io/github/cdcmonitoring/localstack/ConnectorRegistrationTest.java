@@ -150,7 +150,7 @@ class ConnectorRegistrationTest {
                 assertThat(names).containsExactly(stack.connectorName()));
 
         String products = stack.topic("inventory.products");
-        try (TopicReader reader = stack.topicReader(products, stack.topic("inventory.customers"),
+        try (TopicReader reader = TopicReader.of(stack, products, stack.topic("inventory.customers"),
                 stack.topic("inventory.orders"))) {
             assertThat(reader.awaitFirst(r -> r.topic().equals(products) && r.value().contains("\"op\":\"r\""),
                     Duration.ofSeconds(60))).as("snapshot of inventory.products").isPresent();

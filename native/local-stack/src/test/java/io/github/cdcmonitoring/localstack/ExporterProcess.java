@@ -2,6 +2,7 @@ package io.github.cdcmonitoring.localstack;
 
 import io.github.cdcmonitoring.repo.RepoFiles;
 import io.github.cdcmonitoring.repo.TempDirectory;
+import io.github.cdcmonitoring.repo.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -77,21 +78,13 @@ final class ExporterProcess implements AutoCloseable {
     }
 
     private void awaitMetricsPort(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String line : output()) {
-                Matcher m = METRICS_URL.matcher(line);
-                if (m.find()) {
-                    port = Integer.parseInt(m.group(1));
-                    return;
-                }
-            }
+        port = Waits.untilPresent(limit, Duration.ofMillis(100), () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("change-exporter exited with " + process.exitValue() + ": " + output());
             }
-            Pause.millis(100);
-        }
-        throw new AssertionError("change-exporter did not serve /metrics within " + limit + ": " + output());
+            return output().stream().map(METRICS_URL::matcher).filter(Matcher::find).findFirst()
+                    .map(m -> Integer.parseInt(m.group(1)));
+        }, () -> "change-exporter did not serve /metrics within " + limit + ": " + output());
     }
 
     /** One scrape of the exporter's /metrics. */

@@ -26,7 +26,7 @@ class FirstChangeEventTest {
     void rowInsertedAfterStartArrivesAsCreateEvent() throws Exception {
         long start = System.nanoTime();
         try (LocalStack stack = LocalStack.start();
-             TopicReader users = stack.topicReader(stack.topic("public.users"))) {
+             TopicReader users = TopicReader.of(stack, stack.topic("public.users"))) {
             Duration stackUp = stack.elapsed();
             String email = "first-event-" + System.nanoTime() + "@example.test";
             int id = insertUser(stack, "First Event", email);
@@ -34,7 +34,7 @@ class FirstChangeEventTest {
             ConsumerRecord<String, String> record = users.awaitFirst(
                     r -> r.value() != null && r.value().contains(email), EVENT_TIMEOUT).orElseThrow(
                         () -> new AssertionError("no event for users.id " + id + " within " + EVENT_TIMEOUT
-                                + "; Connect log:\n" + stack.connect().logTail(40)));
+                                + "; Connect log:\n" + stack.connect().tail(40)));
             double seconds = (System.nanoTime() - start) / 1e9;
 
             JsonNode event = envelope(record.value());

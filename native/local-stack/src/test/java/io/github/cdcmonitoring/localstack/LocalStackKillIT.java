@@ -3,10 +3,12 @@ package io.github.cdcmonitoring.localstack;
 import static io.github.cdcmonitoring.testsupport.ChildJvm.alive;
 import static io.github.cdcmonitoring.testsupport.ChildJvm.javaExecutable;
 import static io.github.cdcmonitoring.testsupport.ChildJvm.processesNaming;
+import static io.github.cdcmonitoring.testsupport.ChildJvm.readQuietly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.cdcmonitoring.repo.RepoFiles;
+import io.github.cdcmonitoring.repo.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,22 +126,15 @@ class LocalStackKillIT {
         return process;
     }
 
-    private static Matcher awaitUp(Process launcher, Path log) throws IOException {
-        long deadline = System.currentTimeMillis() + READY_LIMIT_MS;
-        while (System.currentTimeMillis() < deadline) {
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                Matcher up = UP.matcher(line);
-                if (up.matches()) {
-                    return up;
-                }
-            }
+    private static Matcher awaitUp(Process launcher, Path log) {
+        return Waits.untilPresent(Duration.ofMillis(READY_LIMIT_MS), Duration.ofMillis(500), () -> {
             if (!launcher.isAlive()) {
                 throw new AssertionError("local-stack.jar exited (" + launcher.exitValue() + "): "
                         + Files.readString(log));
             }
-            Pause.millis(500);
-        }
-        throw new AssertionError("local-stack.jar not up within " + READY_LIMIT_MS + " ms: " + Files.readString(log));
+            return Files.readAllLines(log, StandardCharsets.UTF_8).stream().map(UP::matcher).filter(Matcher::matches)
+                    .findFirst();
+        }, () -> "local-stack.jar not up within " + READY_LIMIT_MS + " ms: " + readQuietly(log));
     }
 
     /** RepoPostgres's run folder: the parent of the data directory the postmaster was started with. */

@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.cdcmonitoring.repo.Waits;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -75,12 +76,8 @@ class NativeProcessTest {
             NativeProcess process = NativeProcess.of("sleeper", Path.of("/bin/sleep"), List.of("600"), Map.of(),
                     Path.of(args[0]).resolve("child-sleep.log"));
             process.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            Optional<ProcessHandle> program = Optional.empty();
-            while (program.isEmpty() && System.nanoTime() < deadline) {
-                program = sleeper(process.pid());
-                Pause.millis(50);
-            }
+            Optional<ProcessHandle> program = Waits.within(Duration.ofSeconds(10), Duration.ofMillis(50),
+                    () -> sleeper(process.pid()).isPresent()) ? sleeper(process.pid()) : Optional.empty();
             System.out.println("program " + program.map(ProcessHandle::pid).orElse(-1L));
             System.out.flush();
             Thread.sleep(Duration.ofMinutes(5).toMillis());

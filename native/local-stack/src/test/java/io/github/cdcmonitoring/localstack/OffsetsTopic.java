@@ -24,7 +24,7 @@ final class OffsetsTopic implements AutoCloseable {
 
     OffsetsTopic(LocalStack stack, String connector) {
         this.connector = connector;
-        this.reader = stack.topicReader(stack.connect().workerProperties().get("offset.storage.topic"));
+        this.reader = TopicReader.of(stack, stack.connect().workerProperties().get("offset.storage.topic"));
     }
 
     /** Reads new commits until none has arrived for {@code idle} (or {@code max} passed). */

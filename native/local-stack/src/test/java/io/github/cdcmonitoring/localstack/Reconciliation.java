@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.cdcmonitoring.generator.CommittedCounts;
+import io.github.cdcmonitoring.repo.Waits;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -45,7 +46,7 @@ final class Reconciliation implements AutoCloseable {
         this.stack = stack;
         this.usersTopic = usersTopic;
         this.ordersTopic = ordersTopic;
-        this.reader = stack.topicReader(usersTopic, ordersTopic);
+        this.reader = TopicReader.of(stack, usersTopic, ordersTopic);
     }
 
     TopicReader reader() {
@@ -99,12 +100,10 @@ final class Reconciliation implements AutoCloseable {
 
     /** Reads the topics until every expected event has arrived (bounded), then a little longer to catch extras. */
     Drained drain() {
-        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-        Drained drained;
-        do {
+        Waits.within(DRAIN_TIMEOUT, Duration.ofMillis(1), () -> {
             reader.pollUntilIdle(Duration.ofMillis(500), Duration.ofSeconds(5));
-            drained = current();
-        } while (drained.lost() > 0 && System.nanoTime() < deadline);
+            return current().lost() == 0;
+        });
         reader.pollUntilIdle(Duration.ofSeconds(2), Duration.ofSeconds(10));
         return current();
     }

@@ -30,7 +30,7 @@ final class SnapshotProbe implements AutoCloseable {
         this.stack = stack;
         this.config = stack.connectorConfig().withName(name).with("slot.name", id).with("topic.prefix", id)
                 .with("table.include.list", "public.users,public.orders");
-        this.reader = stack.topicReader(id + ".public.users", id + ".public.orders");
+        this.reader = TopicReader.of(stack, id + ".public.users", id + ".public.orders");
         this.offsets = new OffsetsTopic(stack, name);
     }
 

@@ -31,15 +31,29 @@ final class StackGenerator {
      * generator, so that Prometheus scrapes this one in its place.
      */
     static DataGenerator writingInto(LocalStack stack, int operationsPerSecond, int metricsPort) {
-        return new DataGenerator(GeneratorConfig.fromEnvironment(Map.of(
+        return new DataGenerator(GeneratorConfig.fromEnvironment(environment(stack, operationsPerSecond, metricsPort,
+                0)));
+    }
+
+    /** A generator that stops by itself once {@code operations} have committed ({@link DataGenerator#run()} returns). */
+    static DataGenerator committing(LocalStack stack, int operationsPerSecond, long operations) {
+        return new DataGenerator(GeneratorConfig.fromEnvironment(environment(stack, operationsPerSecond, 0,
+                operations)));
+    }
+
+    /** GENERATOR_MAX_OPS 0: until stopped. */
+    private static Map<String, String> environment(LocalStack stack, int operationsPerSecond, int metricsPort,
+                                                   long maxOperations) {
+        return Map.of(
                 "PGHOST", stack.postgres().host(),
                 "PGPORT", Integer.toString(stack.postgres().port()),
                 "PGDATABASE", stack.postgres().database(),
                 "PGUSER", stack.postgres().superuser(),
                 "PGPASSWORD", stack.postgres().superuserPassword(),
                 "GENERATOR_RATE", Integer.toString(operationsPerSecond),
+                "GENERATOR_MAX_OPS", Long.toString(maxOperations),
                 "GENERATOR_THREADS", "2",
                 "GENERATOR_MIX", "users=25,orders=45,updates=20,deletes=10",
-                "GENERATOR_METRICS_PORT", Integer.toString(metricsPort))));
+                "GENERATOR_METRICS_PORT", Integer.toString(metricsPort));
     }
 }

@@ -6,6 +6,7 @@ import io.github.cdcmonitoring.repo.FreePorts;
 import io.github.cdcmonitoring.repo.LeftoverReaper;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import io.github.cdcmonitoring.repo.TempDirectory;
+import io.github.cdcmonitoring.repo.Waits;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -49,7 +50,7 @@ public final class RepoPostgres implements AutoCloseable {
     private static final Duration INITDB_LIMIT = Duration.ofMinutes(2);
     private static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
     private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(60);
-    private static final long READY_POLL_MS = 100;
+    private static final Duration READY_POLL = Duration.ofMillis(100);
     /** Fresh ports tried when the chosen free port was taken before the server could bind it. */
     private static final int BIND_ATTEMPTS = 5;
     private static final int LOG_TAIL_BYTES = 4 * 1024;
@@ -267,8 +268,9 @@ public final class RepoPostgres implements AutoCloseable {
      * instead would, after a bind failure, reach whoever holds the port and wait out a login timeout there.
      */
     private void awaitReady(long logStart) throws BindFailure {
-        long deadline = System.nanoTime() + STARTUP_LIMIT.toNanos();
-        while (System.nanoTime() < deadline) {
+        // A BindFailure thrown by the condition ends the wait and reaches the caller as it is (Awaitility rethrows
+        // what a condition throws).
+        boolean ready = Waits.within(STARTUP_LIMIT, READY_POLL, () -> {
             if (!postmaster.isAlive()) {
                 LeftoverReaper.forgetProcess(postmaster.pid());
                 String log = logSince(logStart);
@@ -280,19 +282,21 @@ public final class RepoPostgres implements AutoCloseable {
                 throw new IllegalStateException("PostgreSQL exited with status " + postmaster.exitValue()
                         + " while starting; " + logFile + ":\n" + lastLines(log, 20));
             }
-            if (reportsReady()) {
-                try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), internalConnectionProperties())) {
-                    return;
-                } catch (SQLException e) {
-                    throw new IllegalStateException("PostgreSQL reports ready on port " + port + " but refuses a "
-                            + "connection: " + e.getMessage() + "; " + logFile + ":\n" + lastLines(logSince(logStart), 20), e);
-                }
+            if (!reportsReady()) {
+                return false;
             }
-            sleep(READY_POLL_MS);
+            try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), internalConnectionProperties())) {
+                return true;
+            } catch (SQLException e) {
+                throw new IllegalStateException("PostgreSQL reports ready on port " + port + " but refuses a "
+                        + "connection: " + e.getMessage() + "; " + logFile + ":\n" + lastLines(logSince(logStart), 20), e);
+            }
+        });
+        if (!ready) {
+            killPostmaster();
+            throw new IllegalStateException("PostgreSQL did not become ready on port " + port + " within "
+                    + STARTUP_LIMIT.toSeconds() + " s; " + logFile + ":\n" + lastLines(logSince(logStart), 20));
         }
-        killPostmaster();
-        throw new IllegalStateException("PostgreSQL did not become ready on port " + port + " within "
-                + STARTUP_LIMIT.toSeconds() + " s; " + logFile + ":\n" + lastLines(logSince(logStart), 20));
     }
 
     /** Line 1 of postmaster.pid is the postmaster's pid, line 8 its status ("starting", "ready", ...). */
@@ -446,15 +450,6 @@ public final class RepoPostgres implements AutoCloseable {
     private static String lastLines(String text, int count) {
         String[] lines = text.strip().split("\n");
         return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - count), lines.length));
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for PostgreSQL", e);
-        }
     }
 
     public int port() {

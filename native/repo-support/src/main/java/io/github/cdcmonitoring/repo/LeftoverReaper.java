@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class LeftoverReaper {
     private static final String PREFIX = "cdc-monitoring-reaper-";
     private static final long OWNER = ProcessHandle.current().pid();
     /** A killed local stack's watcher: 10 s for the server at most, then up to 30 s for the forked JVMs. */
-    private static final java.time.Duration EARLIER_RUN_WAIT = java.time.Duration.ofSeconds(45);
+    private static final Duration EARLIER_RUN_WAIT = Duration.ofSeconds(45);
 
     /**
      * The watcher: waits for EOF on stdin; SIGQUITs (immediate shutdown) the registered processes, SIGKILLs any left
@@ -187,21 +188,15 @@ public final class LeftoverReaper {
                     || !writtenByThisUser(file)) {
                 continue;
             }
-            long deadline = System.nanoTime() + EARLIER_RUN_WAIT.toNanos();
-            boolean announced = false;
-            while (Files.exists(file) && System.nanoTime() < deadline) {
-                if (!announced && !readQuietly(file).isEmpty()) {
+            boolean[] announced = {false};
+            Waits.within(EARLIER_RUN_WAIT, Duration.ofMillis(200), () -> {
+                if (!announced[0] && Files.exists(file) && !readQuietly(file).isEmpty()) {
                     LOG.info("an earlier run (pid {}) died; waiting for its processes and directories to be removed",
                             owner);
-                    announced = true;
+                    announced[0] = true;
                 }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+                return !Files.exists(file);
+            });
             List<String> lines = readQuietly(file);
             if (!lines.isEmpty()) {
                 LOG.warn("an earlier run (pid {}) died without cleaning up and its watcher did not finish within {} s; "

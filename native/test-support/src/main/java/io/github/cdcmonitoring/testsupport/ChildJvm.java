@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.testsupport;
 
+import io.github.cdcmonitoring.repo.Waits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,18 +50,26 @@ public final class ChildJvm {
         }, "child-stdout");
         reader.setDaemon(true);
         reader.start();
-        long deadline = System.currentTimeMillis() + limitMs;
-        while (System.currentTimeMillis() < deadline) {
+        return Waits.untilPresent(Duration.ofMillis(limitMs), Duration.ofMillis(1), () -> {
             String line = lines.poll(200, TimeUnit.MILLISECONDS);
             if (line != null && line.startsWith("READY ")) {
-                return line.split(" ", 3);
+                return Optional.of(line.split(" ", 3));
             }
             if (!child.isAlive()) {
                 throw new AssertionError("the child JVM exited (" + child.exitValue() + "): "
                         + Files.readString(childLog));
             }
+            return Optional.empty();
+        }, () -> notReady + " within " + limitMs + " ms: " + readQuietly(childLog));
+    }
+
+    /** A log's text for a failure message, or why it cannot be read. */
+    public static String readQuietly(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
         }
-        throw new AssertionError(notReady + " within " + limitMs + " ms: " + Files.readString(childLog));
     }
 
     /** Those of {@code processes} that are still running (a zombie has exited and does not count). */

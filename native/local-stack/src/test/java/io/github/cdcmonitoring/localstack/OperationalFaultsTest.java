@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
-class ConnectorExporterAndDataFaultsTest {
+class OperationalFaultsTest {
 
     /** Operations per second of the generator during every fault: fixed, modest on a shared 2-core machine. */
     private static final int RATE = 50;
@@ -81,7 +81,7 @@ class ConnectorExporterAndDataFaultsTest {
     /** The change exporter's consumer group: ExporterConfig's default, which the stack does not override. */
     private static final String EXPORTER_GROUP = "change-exporter";
     private static final String REPRODUCE = "./mvnw -pl native/local-stack -am verify -DskipITs "
-            + "-Dtest=ConnectorExporterAndDataFaultsTest -Dsurefire.failIfNoSpecifiedTests=false";
+            + "-Dtest=OperationalFaultsTest -Dsurefire.failIfNoSpecifiedTests=false";
     /** The generator's summary line (DataGenerator.summary()), as the stack's generator logs it when it stops. */
     private static final Pattern SUMMARY = Pattern.compile("users: (\\d+) inserted, (\\d+) updated, (\\d+) deleted; "
             + "orders: (\\d+) inserted, (\\d+) updated, (\\d+) deleted");
@@ -200,7 +200,7 @@ class ConnectorExporterAndDataFaultsTest {
     void connectorPausedWhileWritingRetainsWalThenResumesLosingNothing() throws Exception {
         Predicate<PrometheusApi.Series> paused = LiveAlerts.labelled("connector", connector)
                 .and(LiveAlerts.labelled("status", "paused"));
-        Fault fault;
+        FaultTimeline fault;
         long retainedAtPause;
         long retainedPeak;
         long retainedAfter;
@@ -208,7 +208,7 @@ class ConnectorExporterAndDataFaultsTest {
         try (GeneratorRun writer = writing()) {
             writer.awaitMore(OPS_BEFORE_FAULT);
             retainedAtPause = slot.retainedBytes();
-            fault = Fault.now();
+            fault = FaultTimeline.now();
             assertThat(stack.rest().put("/connectors/" + connector + "/pause").status()).isEqualTo(202);
             awaitConnector("PAUSED");
             fault.alertTrue(alertTrue("ConnectConnectorNotRunning", paused, fault.nanos), alertsTrueNow());
@@ -241,11 +241,11 @@ class ConnectorExporterAndDataFaultsTest {
     void connectorDeletedAndRegisteredAgainResumesFromItsOffsetsWithoutSnapshot() throws Exception {
         Predicate<PrometheusApi.Series> ourSlot = LiveAlerts.labelled("slot_name", slot.name());
         long snapshotReadsBefore = snapshotReads();
-        Fault fault;
+        FaultTimeline fault;
         CommittedCounts counts;
         try (GeneratorRun writer = writing()) {
             writer.awaitMore(OPS_BEFORE_FAULT);
-            fault = Fault.now();
+            fault = FaultTimeline.now();
             assertThat(stack.rest().delete("/connectors/" + connector).status()).isEqualTo(204);
             fault.alertTrue(alertTrue("PostgresReplicationSlotInactive", ourSlot, fault.nanos),
                     alertsTrueNow());
@@ -274,14 +274,14 @@ class ConnectorExporterAndDataFaultsTest {
     void slotWalPastTheDiskPressureThresholdWhileStoppedFiresTheAlertAndDrainsAfterResume() throws Exception {
         Predicate<PrometheusApi.Series> ourSlot = LiveAlerts.labelled("slot_name", slot.name());
         long threshold = threshold(alerts.rule("PostgresReplicationSlotWalRetained").expr());
-        Fault fault;
+        FaultTimeline fault;
         long retainedPeak;
         int switches;
         boolean predictedTrue;
         CommittedCounts counts;
         try (GeneratorRun writer = writing()) {
             writer.awaitMore(OPS_BEFORE_FAULT);
-            fault = Fault.now();
+            fault = FaultTimeline.now();
             assertThat(stack.rest().put("/connectors/" + connector + "/stop").ok()).isTrue();
             awaitConnector("STOPPED");
             await("slot " + slot.name() + " inactive").atMost(STATE_WAIT).until(() -> !slot.active());
@@ -321,7 +321,7 @@ class ConnectorExporterAndDataFaultsTest {
                 .and(LiveAlerts.labelled("task", "0"));
         RunbookCommand restart = RunbookCommand.of("ConnectTaskFailed");
         String role = stack.connectorConfig().get("database.user");
-        Fault fault;
+        FaultTimeline fault;
         Duration failedFor;
         String loginError;
         CommittedCounts counts;
@@ -329,7 +329,7 @@ class ConnectorExporterAndDataFaultsTest {
             writer.awaitMore(OPS_BEFORE_FAULT);
             // The incident: the capture role may no longer log in. The running task keeps its sessions; its next
             // start cannot log in, and the task ends FAILED (authentication is not a retriable error).
-            fault = Fault.now();
+            fault = FaultTimeline.now();
             setLogin(role, false);
             try {
                 assertThat(stack.rest().post("/connectors/" + connector + "/tasks/0/restart").status())
@@ -373,12 +373,12 @@ class ConnectorExporterAndDataFaultsTest {
         ServiceProcess exporter = stack.changeExporter();
         PrometheusText lastScrape;
         Map<TopicPartition, Long> committed;
-        Fault fault;
+        FaultTimeline fault;
         CommittedCounts counts;
         try (GeneratorRun writer = writing()) {
             writer.awaitMore(OPS_BEFORE_FAULT);
             lastScrape = PrometheusText.scrape(stack.changeExporterMetricsUrl());
-            fault = Fault.now();
+            fault = FaultTimeline.now();
             exporter.kill();
             // Dead: its group's committed offsets are final, the position a restart resumes from.
             committed = ConsumerGroupOffsets.committed(stack.bootstrapServers(), EXPORTER_GROUP);
@@ -450,7 +450,7 @@ class ConnectorExporterAndDataFaultsTest {
     // --- the fault's figures -------------------------------------------------------------------------------------
 
     /** When a fault began and was undone, and what the operator saw meanwhile. */
-    private static final class Fault {
+    private static final class FaultTimeline {
 
         final long nanos = System.nanoTime();
         final long millis = System.currentTimeMillis();
@@ -464,8 +464,8 @@ class ConnectorExporterAndDataFaultsTest {
         String notifiedAlert;
         WebhookReceiver.Notification notification;
 
-        static Fault now() {
-            return new Fault();
+        static FaultTimeline now() {
+            return new FaultTimeline();
         }
 
         void alertTrue(Duration after, Set<String> alertsTrue) {
@@ -527,13 +527,13 @@ class ConnectorExporterAndDataFaultsTest {
     // --- helpers -------------------------------------------------------------------------------------------------
 
     /** Holds the fault until Alertmanager has notified the alert firing (through the shipped routes). */
-    private void awaitNotified(Fault fault, String alert, String... labelPairs) {
+    private void awaitNotified(FaultTimeline fault, String alert, String... labelPairs) {
         fault.notifiedAlert = alert;
         fault.notification = receiver.awaitFiring(alert, Instant.ofEpochMilli(fault.millis), NOTIFY_WAIT, labelPairs);
     }
 
     /** The first notification's alert and time, and everything notified from the fault until now. */
-    private String notifications(Fault fault) {
+    private String notifications(FaultTimeline fault) {
         return String.format(Locale.ROOT, "%s notified %.1f s after the fault; delivered until recovered: %s",
                 fault.notifiedAlert, seconds(fault.notification.at().toEpochMilli() - fault.millis),
                 receiver.between(Instant.ofEpochMilli(fault.millis), Instant.now()));
@@ -577,7 +577,7 @@ class ConnectorExporterAndDataFaultsTest {
         Matcher m = SUMMARY.matcher(log);
         if (!m.find()) {
             throw new AssertionError("no summary line in the stack generator's log " + stack.generator().logFile()
-                    + ":\n" + stack.generator().logTail(20));
+                    + ":\n" + stack.generator().tail(20));
         }
         String[] tableOps = {"users/c", "users/u", "users/d", "orders/c", "orders/u", "orders/d"};
         for (int i = 0; i < tableOps.length; i++) {
@@ -588,7 +588,7 @@ class ConnectorExporterAndDataFaultsTest {
     }
 
     /** Undoes a fault of the connector: the action, then until it runs and the first change is captured again. */
-    private void recover(Fault fault, Runnable action) {
+    private void recover(FaultTimeline fault, Runnable action) {
         fault.recovering();
         action.run();
         stack.rest().awaitRunning(connector, STATE_WAIT);

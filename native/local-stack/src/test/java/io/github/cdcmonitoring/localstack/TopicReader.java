@@ -1,7 +1,9 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.repo.Waits;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -11,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +39,11 @@ public final class TopicReader implements AutoCloseable {
     private final Set<String> assignedTopics = new LinkedHashSet<>();
     private final List<ConsumerRecord<String, String>> records = new ArrayList<>();
     private long lastRefresh;
+
+    /** A reader of {@code topicNames} on the stack's broker; close it when done. */
+    static TopicReader of(LocalStack stack, String... topicNames) {
+        return new TopicReader(stack.bootstrapServers(), Arrays.asList(topicNames));
+    }
 
     public TopicReader(String bootstrapServers, Collection<String> topics) {
         if (topics.isEmpty()) {
@@ -70,22 +79,20 @@ public final class TopicReader implements AutoCloseable {
     /** Reads until a record matches (it is returned) or the timeout passes (empty). */
     public Optional<ConsumerRecord<String, String>> awaitFirst(Predicate<ConsumerRecord<String, String>> match,
                                                                Duration timeout) {
-        for (ConsumerRecord<String, String> seen : records) {
-            if (match.test(seen)) {
-                return Optional.of(seen);
-            }
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            int from = records.size();
-            pollOnce();
-            for (ConsumerRecord<String, String> record : records.subList(from, records.size())) {
+        AtomicInteger checked = new AtomicInteger();
+        AtomicReference<ConsumerRecord<String, String>> found = new AtomicReference<>();
+        Waits.within(timeout, Duration.ofMillis(1), () -> {
+            for (ConsumerRecord<String, String> record : records.subList(checked.get(), records.size())) {
                 if (match.test(record)) {
-                    return Optional.of(record);
+                    found.set(record);
+                    return true;
                 }
             }
-        }
-        return Optional.empty();
+            checked.set(records.size());
+            pollOnce(); // blocks for up to POLL
+            return false;
+        });
+        return Optional.ofNullable(found.get());
     }
 
     /** Every record read so far. */
@@ -94,16 +101,24 @@ public final class TopicReader implements AutoCloseable {
     }
 
     private int pollOnce() {
-        if (assignedTopics.size() < topics.size() && System.currentTimeMillis() - lastRefresh >= TOPIC_REFRESH_MS) {
-            refreshAssignment();
-        }
+        refreshIfDue();
         if (assignedTopics.isEmpty()) {
-            Pause.millis(POLL.toMillis());
+            // No topic exists yet: wait for the first as long as a poll would wait for records.
+            Waits.within(POLL, Duration.ofMillis(50), () -> {
+                refreshIfDue();
+                return !assignedTopics.isEmpty();
+            });
             return 0;
         }
         int before = records.size();
         consumer.poll(POLL).forEach(records::add);
         return records.size() - before;
+    }
+
+    private void refreshIfDue() {
+        if (assignedTopics.size() < topics.size() && System.currentTimeMillis() - lastRefresh >= TOPIC_REFRESH_MS) {
+            refreshAssignment();
+        }
     }
 
     private void refreshAssignment() {
