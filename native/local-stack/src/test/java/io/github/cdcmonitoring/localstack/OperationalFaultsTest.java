@@ -149,7 +149,9 @@ class OperationalFaultsTest {
                 writer.awaitMore(OPS_AFTER_RECOVERY);
                 // Nothing is wrong, so nothing may alarm: no alert pending or firing at any rule evaluation from
                 // before the transaction until after its rows and the ALTER have arrived, the generator writing.
-                trueDuring = LiveAlerts.pendingOrFiringSince(alerts.prometheus(), begin, 2);
+                // Three more evaluations: what the transaction did reaches Prometheus at the next scrape (up to 15 s)
+                // and an alert at the evaluation after that (up to 15 s more).
+                trueDuring = LiveAlerts.pendingOrFiringSince(alerts.prometheus(), begin, 3);
                 notifiedDuring = receiver.between(begin, Instant.now());
                 counts = writer.stop();
             }
