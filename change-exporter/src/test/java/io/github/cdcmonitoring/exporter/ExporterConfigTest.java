@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.cdcmonitoring.repo.ComposeService;
+import io.github.cdcmonitoring.repo.ComposeFile;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import io.github.cdcmonitoring.service.ConfigException;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ class ExporterConfigTest {
     void defaultsFitTheComposeStack() throws Exception {
         // What docker-compose.yml's change-exporter service sets, against the defaults a user gets with no variable.
         RepoFiles repo = RepoFiles.locate();
-        Map<String, String> compose = ComposeService.environment(repo, "change-exporter");
+        Map<String, String> compose = ComposeFile.of(repo).serviceEnvironment("change-exporter");
         ExporterConfig fromCompose = ExporterConfig.fromEnvironment(compose);
         ExporterConfig defaults = ExporterConfig.fromEnvironment(Map.of());
         String topicPrefix = new ObjectMapper().readTree(Files.readString(repo.file("register-postgresql.json")))

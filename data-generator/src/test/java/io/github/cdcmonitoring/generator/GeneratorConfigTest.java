@@ -1,6 +1,6 @@
 package io.github.cdcmonitoring.generator;
 
-import io.github.cdcmonitoring.repo.ComposeService;
+import io.github.cdcmonitoring.repo.ComposeFile;
 
 import io.github.cdcmonitoring.repo.RepoFiles;
 import io.github.cdcmonitoring.service.ConfigException;
@@ -24,8 +24,8 @@ class GeneratorConfigTest {
     @Test
     void defaultsFitTheComposeStack() {
         RepoFiles repo = RepoFiles.locate();
-        Map<String, Object> services = ComposeService.services(repo);
-        Map<String, String> compose = ComposeService.environment(repo, "data-generator");
+        ComposeFile composeFile = ComposeFile.of(repo);
+        Map<String, String> compose = composeFile.serviceEnvironment("data-generator");
         GeneratorConfig fromCompose = GeneratorConfig.fromEnvironment(compose);
         GeneratorConfig defaults = GeneratorConfig.fromEnvironment(Map.of());
 
@@ -33,7 +33,8 @@ class GeneratorConfigTest {
                 "PGDATABASE", "PGUSER", "PGPASSWORD", "GENERATOR_RATE", "GENERATOR_THREADS", "GENERATOR_MIX",
                 "GENERATOR_METRICS_PORT");
         assertThat(defaults.host()).isEqualTo(fromCompose.host());
-        assertThat(services).as("the default host is the compose service name").containsKey(defaults.host());
+        assertThat(composeFile.hasService(defaults.host())).as("the default host %s is a compose service",
+                defaults.host()).isTrue();
         assertThat(defaults.port()).isEqualTo(fromCompose.port());
         assertThat(defaults.database()).isEqualTo(fromCompose.database());
         assertThat(defaults.user()).isEqualTo(fromCompose.user());

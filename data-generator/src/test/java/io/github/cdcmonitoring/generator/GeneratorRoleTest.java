@@ -1,6 +1,6 @@
 package io.github.cdcmonitoring.generator;
 
-import io.github.cdcmonitoring.repo.ComposeService;
+import io.github.cdcmonitoring.repo.ComposeFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +26,7 @@ class GeneratorRoleTest {
 
     @Test
     void theComposeServicesRoleCanRunTheWholeWorkload() {
-        Map<String, String> service = ComposeService.environment(RepoFiles.locate(), "data-generator");
+        Map<String, String> service = ComposeFile.of(RepoFiles.locate()).serviceEnvironment("data-generator");
         assertThat(service.get("PGUSER")).isNotEqualTo(pg.superuser());
         Map<String, String> env = Tables.environment(pg, "PGUSER", service.get("PGUSER"),
                 "PGPASSWORD", service.get("PGPASSWORD"), "GENERATOR_RATE", "0", "GENERATOR_THREADS", "2",

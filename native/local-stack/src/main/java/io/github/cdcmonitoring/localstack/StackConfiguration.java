@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.repo.ComposeFile;
 import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.nio.file.Files;
@@ -21,7 +22,6 @@ import java.util.regex.Pattern;
  */
 final class StackConfiguration {
 
-    static final String COMPOSE_FILE = "docker-compose.yml";
     static final String CONNECTOR_FILE = "register-postgresql.json";
     static final String JMX_EXPORTER_DIR = "debezium-jmx-exporter";
     static final String GENERATOR_JAR = "data-generator/target/data-generator.jar";
@@ -106,7 +106,7 @@ final class StackConfiguration {
         RepoFiles repo = RepoFiles.locate();
         Optional<Built> built = programs.map(p -> new Built(jar(repo, GENERATOR_JAR), jar(repo, CHANGE_EXPORTER_JAR)));
         DotEnv env = repo.dotEnv();
-        ComposeFile compose = ComposeFile.read(repo.file(COMPOSE_FILE), env.asMap());
+        ComposeFile compose = ComposeFile.read(repo.file(ComposeFile.FILE), env.asMap());
         ConnectImageEntrypoint.Result image =
                 ConnectImageEntrypoint.translate(compose.serviceEnvironment("connect"), "127.0.0.1");
         Path exporterDir = repo.root().resolve(JMX_EXPORTER_DIR);

@@ -1,13 +1,15 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.repo.ComposeFile;
+import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * What {@code java -jar local-stack.jar} checks before it starts anything, so that a bad input is one line naming the
@@ -19,16 +21,10 @@ import java.util.regex.Pattern;
 final class StackPreflight {
 
     /** The repository files the native stack reads (as the compose stack mounts them). */
-    static final List<String> CONFIG_FILES = List.of(".env", StackConfiguration.COMPOSE_FILE, "postgresql.conf",
+    static final List<String> CONFIG_FILES = List.of(".env", ComposeFile.FILE, "postgresql.conf",
             "init-db.sql", "inventory.sql", StackConfiguration.CONNECTOR_FILE,
             StackConfiguration.JMX_EXPORTER_DIR + "/config.yml", StackConfiguration.JMX_EXPORTER_DIR
                     + "/register-connector.sh", StackConfiguration.PROMETHEUS_YML, "postgres-exporter/queries.yml");
-    /** The .env settings holding the ports the compose stack publishes, which the native stack listens on. */
-    static final List<String> PORT_SETTINGS = List.of("POSTGRES_PORT", "KAFKA_PORT", "CONNECT_PORT",
-            "CONNECT_METRICS_PORT", "GENERATOR_METRICS_PORT", "CHANGE_EXPORTER_PORT", "POSTGRES_EXPORTER_PORT",
-            "PROMETHEUS_PORT", "GRAFANA_PORT");
-    private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
     private StackPreflight() {
     }
 
@@ -44,7 +40,7 @@ final class StackPreflight {
     static void check(RepoFiles repo) {
         checkFiles(repo);
         var env = repo.dotEnv();
-        for (String setting : PORT_SETTINGS) {
+        for (String setting : ComposeFile.of(repo).publishedPortVariables()) {
             Ports.requireFree(LocalStack.envPort(env, setting), setting + " in .env");
         }
     }
@@ -67,28 +63,23 @@ final class StackPreflight {
     }
 
     private static void checkDotEnv(Path root) {
-        Path dotEnv = root.resolve(".env");
+        Path file = root.resolve(".env");
         String compose;
-        List<String> lines;
         try {
-            compose = Files.readString(root.resolve(StackConfiguration.COMPOSE_FILE), StandardCharsets.UTF_8);
-            lines = Files.readAllLines(dotEnv, StandardCharsets.UTF_8);
+            compose = Files.readString(root.resolve(ComposeFile.FILE), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + dotEnv + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read " + ComposeFile.FILE + ": " + e.getMessage());
         }
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            String key = eq > 0 ? line.substring(0, eq).strip() : "";
-            if (!KEY.matcher(key).matches()) {
-                throw new IllegalArgumentException(".env line " + (i + 1) + ": expected KEY=VALUE, got: " + line);
-            }
+        DotEnv env;
+        try {
+            env = DotEnv.read(file); // a malformed line: ".env line N: expected KEY=VALUE, got: ..."
+        } catch (UncheckedIOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getCause().getMessage());
+        }
+        for (String key : env.asMap().keySet()) {
             if (!compose.contains("${" + key + "}") && !compose.contains("${" + key + ":")) {
-                throw new IllegalArgumentException(".env line " + (i + 1) + ": unknown setting " + key + " ("
-                        + StackConfiguration.COMPOSE_FILE + " uses no ${" + key + "}; misspelt?)");
+                throw new IllegalArgumentException(".env line " + env.lineOf(key) + ": unknown setting " + key + " ("
+                        + ComposeFile.FILE + " uses no ${" + key + "}; misspelt?)");
             }
         }
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.cdcmonitoring.prometheus.RuleFiles;
+import io.github.cdcmonitoring.repo.ComposeFile;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.sql.Connection;
 import java.sql.SQLException;

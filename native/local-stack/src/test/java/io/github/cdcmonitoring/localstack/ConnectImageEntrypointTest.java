@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.cdcmonitoring.repo.ComposeFile;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.util.LinkedHashMap;
 import java.util.Locale;

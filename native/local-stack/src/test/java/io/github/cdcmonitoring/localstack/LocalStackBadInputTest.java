@@ -4,6 +4,7 @@ import static io.github.cdcmonitoring.testsupport.ChildJvm.javaExecutable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.cdcmonitoring.repo.ComposeFile;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -53,6 +54,25 @@ class LocalStackBadInputTest {
             assertThat(lines).singleElement().asString().isEqualTo("local-stack: port " + port
                     + " (POSTGRES_PORT in .env) is already in use on 127.0.0.1: stop what listens there or change "
                     + "POSTGRES_PORT in .env");
+        }
+    }
+
+    /**
+     * Every port the compose file publishes is checked before anything starts, each named by its setting: the list
+     * is read from docker-compose.yml, so a service added there is covered (Alertmanager's and node_exporter's ports
+     * were missing from a hand-written list).
+     */
+    @Test
+    void everyPublishedPortInUseIsNamedBeforeAnythingStarts() throws IOException {
+        List<String> settings = ComposeFile.of(repo).publishedPortVariables();
+        assertThat(settings).contains("POSTGRES_PORT", "ALERTMANAGER_PORT", "NODE_EXPORTER_PORT");
+        for (String setting : settings) {
+            int port = LocalStack.envPort(repo.dotEnv(), setting);
+            try (ServerSocket taken = new ServerSocket()) {
+                taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                assertThatThrownBy(() -> StackPreflight.check(repo)).as(setting + " taken")
+                        .hasMessageContaining("port " + port + " (" + setting + " in .env) is already in use");
+            }
         }
     }
 

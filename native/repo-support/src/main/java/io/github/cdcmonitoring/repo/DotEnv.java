@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The compose stack's {@code .env}: KEY=VALUE lines, '#' comments (whole lines, or after a value as compose allows them),
@@ -16,12 +17,16 @@ import java.util.Map;
  */
 public final class DotEnv {
 
+    private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
     private final Path source;
     private final Map<String, String> values;
+    private final Map<String, Integer> lineNumbers;
 
-    private DotEnv(Path source, Map<String, String> values) {
+    private DotEnv(Path source, Map<String, String> values, Map<String, Integer> lineNumbers) {
         this.source = source;
         this.values = values;
+        this.lineNumbers = lineNumbers;
     }
 
     public static DotEnv read(Path file) {
@@ -32,18 +37,22 @@ public final class DotEnv {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> lineNumbers = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
             int eq = line.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected KEY=VALUE, got: " + line);
+            String key = eq > 0 ? line.substring(0, eq).strip() : "";
+            if (!KEY.matcher(key).matches()) {
+                throw new IllegalArgumentException(file.getFileName() + " line " + (i + 1)
+                        + ": expected KEY=VALUE, got: " + line);
             }
-            values.put(line.substring(0, eq).strip(), unquote(line.substring(eq + 1).strip()));
+            values.put(key, unquote(line.substring(eq + 1).strip()));
+            lineNumbers.put(key, i + 1);
         }
-        return new DotEnv(file, Collections.unmodifiableMap(values));
+        return new DotEnv(file, Collections.unmodifiableMap(values), Collections.unmodifiableMap(lineNumbers));
     }
 
     /**
@@ -70,6 +79,15 @@ public final class DotEnv {
             throw new IllegalStateException(source + " does not define " + key);
         }
         return value;
+    }
+
+    /** The line that sets {@code key} (the last one, as for its value). */
+    public int lineOf(String key) {
+        Integer line = lineNumbers.get(key);
+        if (line == null) {
+            throw new IllegalStateException(source + " does not define " + key);
+        }
+        return line;
     }
 
     public Map<String, String> asMap() {

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.repo;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -11,15 +11,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The parts of the repository's {@code docker-compose.yml} the native stack reads, with {@code ${VAR}} references
- * interpolated from {@code .env} the way docker compose does (see {@link ComposeInterpolation}).
+ * The parts of the repository's {@code docker-compose.yml} that the native stack and the tests read, with
+ * {@code ${VAR}} references interpolated from {@code .env} the way docker compose does (see
+ * {@link ComposeInterpolation}; ComposeConfigTest compares it with Compose's own resolved model). The project's one
+ * reader of the compose file in Java.
  */
 public final class ComposeFile {
+
+    /** {@code [ip:]${VARIABLE}:container-port[/protocol]}: the host port given by a variable. */
+    private static final Pattern HOST_PORT_VARIABLE =
+            Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}:[0-9]+(/[a-z]+)?$");
+    /** The compose file, relative to the repository's root. */
+    public static final String FILE = "docker-compose.yml";
 
     private final Path source;
     private final Map<String, Object> root;
@@ -29,6 +39,11 @@ public final class ComposeFile {
         this.source = source;
         this.root = root;
         this.interpolation = interpolation;
+    }
+
+    /** The repository's {@code docker-compose.yml}, interpolated with its {@code .env}. */
+    public static ComposeFile of(RepoFiles repo) {
+        return read(repo.file(FILE), repo.dotEnv().asMap());
     }
 
     /** Reads a compose file; {@code variables} are what docker compose would take from {@code .env}. */
@@ -135,6 +150,28 @@ public final class ComposeFile {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The {@code .env} variables that set the host ports the services publish (in {@code ports:},
+     * {@code "${BIND_ADDRESS}:${PROMETHEUS_PORT}:9090"} gives {@code PROMETHEUS_PORT}), in file order: the one list of
+     * the stack's published port settings.
+     */
+    public List<String> publishedPortVariables() {
+        List<String> variables = new ArrayList<>();
+        if (root.get("services") instanceof Map<?, ?> services) {
+            for (Object name : services.keySet()) {
+                if (service(String.valueOf(name)).get("ports") instanceof List<?> ports) {
+                    for (Object port : ports) {
+                        Matcher hostPort = HOST_PORT_VARIABLE.matcher(String.valueOf(port));
+                        if (hostPort.find()) {
+                            variables.add(hostPort.group(1));
+                        }
+                    }
+                }
+            }
+        }
+        return List.copyOf(variables);
     }
 
     /** Whether the file defines {@code services.<name>}. */

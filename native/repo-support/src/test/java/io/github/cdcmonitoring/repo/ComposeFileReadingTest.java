@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -65,5 +65,28 @@ class ComposeFileReadingTest {
         assertThatThrownBy(() -> compose.serviceEnvironment("connect"))
                 .hasMessageContaining("services.connect.environment.PASSWORD")
                 .hasMessageContaining("variable PW is not set in .env");
+    }
+
+    @Test
+    void publishedPortVariablesAreTheHostPortsOfEveryServicesPorts() throws Exception {
+        ComposeFile compose = compose("""
+                services:
+                  db:
+                    ports:
+                      - "${BIND_ADDRESS}:${DB_PORT}:5432"
+                  web:
+                    ports: ["${WEB_PORT}:80/tcp", "8443:443"]
+                  worker:
+                    image: busybox
+                """, Map.of());
+        assertThat(compose.publishedPortVariables()).containsExactly("DB_PORT", "WEB_PORT");
+    }
+
+    /** The repository's compose file publishes a port for every *_PORT setting of its .env, and for nothing else. */
+    @Test
+    void theRepositorysPublishedPortsAreTheDotEnvPortSettings() {
+        RepoFiles repo = RepoFiles.locate();
+        assertThat(ComposeFile.of(repo).publishedPortVariables()).containsExactlyInAnyOrderElementsOf(
+                repo.dotEnv().asMap().keySet().stream().filter(key -> key.endsWith("_PORT")).toList());
     }
 }
