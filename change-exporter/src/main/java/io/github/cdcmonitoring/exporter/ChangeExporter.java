@@ -99,11 +99,42 @@ final class ChangeExporter implements AutoCloseable {
     }
 
     private void consume(KafkaConsumer<byte[], byte[]> kafka) {
-        kafka.subscribe(config.topicPattern(), new ConsumerRebalanceListener() {
+        kafka.subscribe(config.topicPattern(), commitBeforeRevoke(kafka));
+        LOG.info("subscribed to topics matching {} as group {}", config.topicPattern().pattern(), config.groupId());
+        ProgressLog progress = new ProgressLog(clockMillis.getAsLong());
+        long nextLagRefresh = 0;
+        long lastCommit = 0;
+        uncommitted = false;
+        try {
+            while (!isStopRequested()) {
+                ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
+                records.forEach(this::handle);
+                uncommitted |= !records.isEmpty();
+                long now = clockMillis.getAsLong();
+                if (uncommitted && now - lastCommit >= COMMIT_INTERVAL_MILLIS) {
+                    uncommitted = !commit(kafka);
+                    lastCommit = now;
+                }
+                if (now >= nextLagRefresh) {
+                    refreshLag(kafka);
+                    nextLagRefresh = now + LAG_REFRESH_MILLIS;
+                }
+                progress.logIfDue(now);
+            }
+        } catch (WakeupException e) {
+            // stop(): fall through to the final commit
+        }
+        commitOnStop(kafka);
+    }
+
+    /**
+     * A rebalance (a new topic matching the pattern makes one) restarts each partition from its committed offset:
+     * what was counted is committed first, or those records would be counted again.
+     */
+    private ConsumerRebalanceListener commitBeforeRevoke(KafkaConsumer<byte[], byte[]> kafka) {
+        return new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                // A rebalance (a new topic matching the pattern makes one) restarts each partition from its committed
-                // offset: commit what was counted first, or those records would be counted again.
                 if (uncommitted && !partitions.isEmpty()) {
                     commit(kafka);
                     uncommitted = false;
@@ -120,52 +151,44 @@ final class ChangeExporter implements AutoCloseable {
                     LOG.info("assigned {} partition(s) of {}", partitions.size(), topics);
                 }
             }
-        });
-        LOG.info("subscribed to topics matching {} as group {}", config.topicPattern().pattern(), config.groupId());
-        long nextLagRefresh = 0;
-        long lastProgress = clockMillis.getAsLong();
-        long eventsAtLastProgress = 0;
-        uncommitted = false;
-        long lastCommit = 0;
-        try {
-            while (!isStopRequested()) {
-                ConsumerRecords<byte[], byte[]> records = kafka.poll(POLL);
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    handle(record);
-                }
-                if (!records.isEmpty()) {
-                    uncommitted = true;
-                }
-                long now = clockMillis.getAsLong();
-                if (uncommitted && now - lastCommit >= COMMIT_INTERVAL_MILLIS) {
-                    uncommitted = !commit(kafka);
-                    lastCommit = now;
-                }
-                if (now >= nextLagRefresh) {
-                    refreshLag(kafka);
-                    nextLagRefresh = now + LAG_REFRESH_MILLIS;
-                }
-                if (now - lastProgress >= PROGRESS_INTERVAL_MILLIS) {
-                    long events = totals.changeEvents();
-                    LOG.info("progress: {} events/s; {}; lag {} records",
-                            String.format(Locale.ROOT, "%.1f", (events - eventsAtLastProgress) * 1000.0
-                                    / (now - lastProgress)),
-                            totals.describe(), metrics.totalLag());
-                    eventsAtLastProgress = events;
-                    lastProgress = now;
-                }
-            }
-        } catch (WakeupException e) {
-            // stop(): fall through to the final commit
+        };
+    }
+
+    /**
+     * Records counted since the last commit (or whose commit the stop interrupted) are committed now, or a restart
+     * would count them again. A wakeup has been consumed by its exception: this call is not interrupted.
+     */
+    private void commitOnStop(KafkaConsumer<byte[], byte[]> kafka) {
+        if (!uncommitted) {
+            return;
         }
-        if (uncommitted) {
-            // Records counted since the last commit (or whose commit the stop interrupted): commit them now, or a
-            // restart would count them again. A wakeup has been consumed by its exception: this call is not interrupted.
-            try {
-                kafka.commitSync(Duration.ofSeconds(5));
-            } catch (KafkaException e) {
-                LOG.warn("could not commit the last batch on shutdown ({}); a restart counts it again", e.toString());
+        try {
+            kafka.commitSync(Duration.ofSeconds(5));
+        } catch (KafkaException e) {
+            LOG.warn("could not commit the last batch on shutdown ({}); a restart counts it again", e.toString());
+        }
+    }
+
+    /** A progress line every PROGRESS_INTERVAL_MILLIS: events per second since the last line, the totals, the lag. */
+    private final class ProgressLog {
+
+        private long lastMillis;
+        private long eventsThen;
+
+        ProgressLog(long nowMillis) {
+            this.lastMillis = nowMillis;
+        }
+
+        void logIfDue(long nowMillis) {
+            if (nowMillis - lastMillis < PROGRESS_INTERVAL_MILLIS) {
+                return;
             }
+            long events = totals.changeEvents();
+            LOG.info("progress: {} events/s; {}; lag {} records",
+                    String.format(Locale.ROOT, "%.1f", (events - eventsThen) * 1000.0 / (nowMillis - lastMillis)),
+                    totals.describe(), metrics.totalLag());
+            eventsThen = events;
+            lastMillis = nowMillis;
         }
     }
 
