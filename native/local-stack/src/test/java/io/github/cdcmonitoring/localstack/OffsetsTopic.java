@@ -4,8 +4,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -45,6 +47,13 @@ final class OffsetsTopic implements AutoCloseable {
             }
         }
         return values;
+    }
+
+    /** When Connect produced the connector's first offset commit (the record's CreateTime), if it has committed one. */
+    Optional<Instant> firstCommittedAt() {
+        return reader.records().stream()
+                .filter(r -> r.value() != null && JsonText.read(r.key()).path(0).asText().equals(connector))
+                .map(r -> Instant.ofEpochMilli(r.timestamp())).findFirst();
     }
 
     /** The WAL position a restarted task resumes after: Debezium's lsn_proc (last processed), else lsn; 0 if none. */

@@ -8,7 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -66,6 +68,12 @@ final class SnapshotProbe implements AutoCloseable {
     boolean hasCommittedOffsets() {
         offsets.readUntilIdle(Duration.ofMillis(200), Duration.ofSeconds(2));
         return !offsets.committed().isEmpty();
+    }
+
+    /** When Connect produced the probe's first offset commit (read from the offsets topic now), if it has. */
+    Optional<Instant> firstOffsetCommitAt() {
+        offsets.readUntilIdle(Duration.ofMillis(200), Duration.ofSeconds(2));
+        return offsets.firstCommittedAt();
     }
 
     /** Snapshot read (r) events received. */
