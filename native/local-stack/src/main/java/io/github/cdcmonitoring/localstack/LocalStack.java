@@ -159,7 +159,7 @@ public final class LocalStack implements AutoCloseable {
             postgresPort = port(env, "POSTGRES_PORT", "postgres");
             kafkaPort = port(env, "KAFKA_PORT", "kafka");
             connectPort = port(env, "CONNECT_PORT", "connect");
-            metricsPort = port(env, "CONNECT_METRICS_PORT", "metrics");
+            metricsPort = port(env, "CONNECT_METRICS_PORT", "connect-metrics");
             composeEnv = env;
             return this;
         }

@@ -30,8 +30,10 @@ final class Ports {
         Chooser FREE = (component, free) -> free;
 
         /**
-         * @param component "postgres", "kafka", "controller", "connect", "metrics", "generator", "change-exporter",
-         *                  "postgres-exporter", "prometheus" or "grafana"
+         * @param component "postgres", "kafka", "controller", "connect", "connect-metrics", "data-generator",
+         *                  "change-exporter", "postgres-exporter", "node-exporter", "alertmanager", "prometheus" or
+         *                  "grafana": the compose service's name, and for Connect's two ports "connect" and
+         *                  "connect-metrics", for the broker's controller listener "controller"
          * @param free a port that was free a moment ago
          */
         int choose(String component, int free);

@@ -75,11 +75,11 @@ final class StackStartup {
             stack.connect = stack.connect.relaunchOn(stack.kafka.bootstrapServers(), stack.connect.restPort(),
                     stack.connect.metricsPort());
         }
-        boolean connectPortsChosen = config.chosePort("connect") || config.chosePort("metrics");
+        boolean connectPortsChosen = config.chosePort("connect") || config.chosePort("connect-metrics");
         stack.connect = PortRetry.awaitReady("Kafka Connect", stack.connect, ConnectWorker::awaitReady,
                 ConnectWorker::exitedOnTakenPort, connectPortsChosen
                         ? worker -> stack.connect = worker.relaunchOn(stack.kafka.bootstrapServers(),
-                                moved("connect", worker.restPort()), moved("metrics", worker.metricsPort()))
+                                moved("connect", worker.restPort()), moved("connect-metrics", worker.metricsPort()))
                         : null,
                 worker -> "REST port " + worker.restPort() + ", metrics port " + worker.metricsPort(), stack::note);
         stack.ready("connect", "Kafka Connect ready at " + stack.connect.restUrl() + ", metrics at "
@@ -175,7 +175,7 @@ final class StackStartup {
             process.launch();
         }
         Map<String, String> workload = settings.generatorWorkload();
-        awaitService(stack.generator, "generator", generator, p -> stack.generator = p);
+        awaitService(stack.generator, "data-generator", generator, p -> stack.generator = p);
         stack.ready("data-generator", "data generator writing " + workload.get("GENERATOR_RATE") + " operations/s as "
                 + workload.get("PGUSER") + " on "
                 + workload.get("GENERATOR_THREADS") + " connections, metrics at " + stack.generator.url());

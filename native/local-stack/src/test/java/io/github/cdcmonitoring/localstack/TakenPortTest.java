@@ -41,8 +41,8 @@ import org.junit.jupiter.api.Test;
  */
 class TakenPortTest {
 
-    private static final List<String> TAKEN = List.of("postgres", "kafka", "controller", "connect", "metrics",
-            "generator", "change-exporter", "postgres-exporter", "node-exporter", "alertmanager", "prometheus");
+    private static final List<String> TAKEN = List.of("postgres", "kafka", "controller", "connect", "connect-metrics",
+            "data-generator", "change-exporter", "postgres-exporter", "node-exporter", "alertmanager", "prometheus");
 
     private static final Map<String, ServerSocket> HELD = new ConcurrentHashMap<>();
     private static final List<String> PROGRESS = Collections.synchronizedList(new ArrayList<>());
@@ -85,9 +85,9 @@ class TakenPortTest {
         assertThat(stack.kafka().port()).isNotEqualTo(HELD.get("kafka").getLocalPort());
         assertThat(stack.kafka().controllerPort()).isNotEqualTo(HELD.get("controller").getLocalPort());
         assertThat(stack.connect().restPort()).isNotEqualTo(HELD.get("connect").getLocalPort());
-        assertThat(stack.connect().metricsPort()).isNotEqualTo(HELD.get("metrics").getLocalPort());
+        assertThat(stack.connect().metricsPort()).isNotEqualTo(HELD.get("connect-metrics").getLocalPort());
         assertThat(stack.postgres().port()).isNotEqualTo(HELD.get("postgres").getLocalPort());
-        assertThat(port(stack.generatorMetricsUrl())).isNotEqualTo(HELD.get("generator").getLocalPort());
+        assertThat(port(stack.generatorMetricsUrl())).isNotEqualTo(HELD.get("data-generator").getLocalPort());
         assertThat(port(stack.changeExporterMetricsUrl())).isNotEqualTo(HELD.get("change-exporter").getLocalPort());
         assertThat(port(stack.postgresExporterMetricsUrl())).isNotEqualTo(HELD.get("postgres-exporter").getLocalPort());
         assertThat(port(stack.nodeExporter().url())).isNotEqualTo(HELD.get("node-exporter").getLocalPort());
