@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.bench;
 
+import io.github.cdcmonitoring.repo.ServiceJar;
 import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +16,6 @@ import java.util.regex.Pattern;
  */
 final class ChangeExporterProcess implements AutoCloseable {
 
-    private static final Pattern METRICS_AT = Pattern.compile("metrics at http://localhost:(\\d+)/metrics");
-
     private final JarProcess process;
     private final String url;
 
@@ -25,13 +24,13 @@ final class ChangeExporterProcess implements AutoCloseable {
         this.url = "http://127.0.0.1:" + port + "/metrics";
     }
 
-    static ChangeExporterProcess start(Path jar, String bootstrapServers, String topic, Path workDir, String label) {
+    static ChangeExporterProcess start(ServiceJar jar, String bootstrapServers, String topic, Path workDir, String label) {
         JarProcess process = JarProcess.start("change-exporter-" + label, jar, Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
                 "CHANGE_EXPORTER_TOPIC_PATTERN", Pattern.quote(topic),
                 "CHANGE_EXPORTER_GROUP_ID", "bench-change-exporter",
                 "CHANGE_EXPORTER_METRICS_PORT", "0"), workDir);
-        Matcher matcher = process.awaitLog(METRICS_AT, Duration.ofSeconds(60));
+        Matcher matcher = process.awaitLog(ServiceJar.METRICS_LINE, Duration.ofSeconds(60));
         return new ChangeExporterProcess(process, Integer.parseInt(matcher.group(1)));
     }
 

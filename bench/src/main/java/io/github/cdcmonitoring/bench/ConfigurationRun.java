@@ -3,6 +3,8 @@ package io.github.cdcmonitoring.bench;
 import io.github.cdcmonitoring.localstack.ConnectorConfig;
 import io.github.cdcmonitoring.localstack.ConnectorRegistration;
 import io.github.cdcmonitoring.localstack.LocalStack;
+import io.github.cdcmonitoring.repo.RepoFiles;
+import io.github.cdcmonitoring.repo.ServiceJar;
 import io.github.cdcmonitoring.repo.Waits;
 import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.nio.file.Path;
@@ -67,7 +69,7 @@ final class ConfigurationRun {
                 // The user's stack has Prometheus scraping Connect with the repository's rules: its memory and CPU
                 // count. As in the native stack it starts after the connector runs; its generator, change exporter
                 // and postgres_exporter jobs have no target here.
-                footprint.add(MeasuredProcess.tree("Prometheus", stack.startPrometheus(Map.of()).pid()));
+                footprint.add(MeasuredProcess.tree("Prometheus", stack.startPrometheus().pid()));
                 Results.Drain drain = phase.drain();
                 log.accept(name + ": drained " + drain.events() + " events at " + Math.round(drain.eventsPerSecond())
                         + " events/s");
@@ -408,7 +410,7 @@ final class ConfigurationRun {
                 : String.format(java.util.Locale.ROOT, "%.0f %% of live max (%,.0f/s)", percent, rate);
     }
 
-    private Path jar(String module) {
-        return repoRoot.resolve(module).resolve("target").resolve(module + ".jar");
+    private ServiceJar jar(String module) {
+        return ServiceJar.of(RepoFiles.at(repoRoot), module, "./mvnw -pl bench -am package -DskipTests");
     }
 }

@@ -1,6 +1,7 @@
 package io.github.cdcmonitoring.bench;
 
 import io.github.cdcmonitoring.postgres.RepoPostgres;
+import io.github.cdcmonitoring.repo.ServiceJar;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ final class Generator {
     }
 
     /** Starts it at {@code rate} operations/s (0 = as fast as the database allows) and waits until it writes. */
-    static JarProcess start(Path jar, RepoPostgres db, double rate, Path workDir, String label) {
+    static JarProcess start(ServiceJar jar, RepoPostgres db, double rate, Path workDir, String label) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PGHOST", "127.0.0.1");
         env.put("PGPORT", Integer.toString(db.port()));

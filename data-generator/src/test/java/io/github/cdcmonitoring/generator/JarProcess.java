@@ -1,11 +1,12 @@
 package io.github.cdcmonitoring.generator;
 
+import io.github.cdcmonitoring.repo.RepoFiles;
+import io.github.cdcmonitoring.repo.ServiceJar;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,8 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar target/data-generator.jar} as a child process, with an environment holding only what the test
- * sets (the inherited PG and GENERATOR variables removed), and its output collected line by line.
+ * {@code java -jar target/data-generator.jar} as a child process started through {@link ServiceJar} (only what the
+ * test sets reaches it), its stdout and stderr collected apart line by line: a bad setting must be one line on stderr.
  */
 final class JarProcess implements AutoCloseable {
 
@@ -30,23 +31,11 @@ final class JarProcess implements AutoCloseable {
     }
 
     static JarProcess start(Map<String, String> env) throws IOException {
-        String jarProperty = System.getProperty("generator.jar");
-        if (jarProperty == null) {
-            throw new IllegalStateException("system property generator.jar is not set: run through failsafe "
-                    + "(./mvnw verify)");
-        }
-        Path jar = Path.of(jarProperty);
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " does not exist: the package phase builds it");
-        }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-jar", jar.toString());
-        Map<String, String> childEnv = builder.environment();
-        // JVM option variables make the JVM print "Picked up ..." on stderr, which would spoil the one-line check.
-        childEnv.keySet().removeIf(name -> name.startsWith("PG") || name.startsWith("GENERATOR_")
-                || name.equals("JAVA_TOOL_OPTIONS") || name.equals("_JAVA_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
-        childEnv.putAll(env);
-        return new JarProcess(builder.start());
+        // The package phase builds the jar before failsafe runs these tests.
+        ServiceJar jar = ServiceJar.of(RepoFiles.locate(), "data-generator", "./mvnw -pl data-generator verify");
+        // No Kafka client in the generator, so nothing is unpacked into java.io.tmpdir: the default one serves.
+        Path tmpDir = Path.of(System.getProperty("java.io.tmpdir"));
+        return new JarProcess(jar.processBuilder(jar.imageJvmOptions(), tmpDir, env).start());
     }
 
     private static Thread collect(InputStream stream, List<String> lines) {

@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.repo.ServiceJar;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.jar.Attributes;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 
 /**
  * A Java program run in its own JVM, its output appended to a log file. Started through {@link ForkMain}, so it exits
@@ -40,7 +38,7 @@ final class ForkedJvm extends LoggedProcess {
      * @param jvmOptions heap, agents, system properties
      * @param mainClass the program
      * @param args its arguments
-     * @param environment added to this process's environment
+     * @param environment added to this process's environment, less what a service reads ({@link ServiceJar#environment})
      * @param logFile where stdout and stderr go, appended across restarts
      */
     static ForkedJvm of(String name, List<String> jvmOptions, String mainClass, List<String> args,
@@ -54,25 +52,24 @@ final class ForkedJvm extends LoggedProcess {
     }
 
     /**
-     * A runnable jar ({@code java -jar}) in its own JVM, tied to this one like the broker and the worker. Its
+     * A service jar in its own JVM with its image's JVM options, tied to this one like the broker and the worker. Its
      * classpath is the jar plus a directory holding nothing but a copy of {@link ForkMain}'s class file (ForkMain uses
      * the JDK only): the local stack's own classpath (Kafka, Connect, log4j) must not leak into the program, nor the
      * program's libraries into the broker's or the worker's. The main class is the jar's {@code Main-Class}.
      *
      * @param forkMainDir an empty directory to hold the copy of ForkMain
      */
-    static ForkedJvm ofJar(String name, List<String> jvmOptions, Path jar, Map<String, String> environment,
-                           Path logFile, Path forkMainDir) {
-        String mainClass = mainClassOf(jar);
-        String classpath = jar + File.pathSeparator + copyClass(ForkMain.class.getName(), forkMainDir);
-        return forked(name, jvmOptions, classpath, mainClass, List.of(), environment, logFile);
+    static ForkedJvm ofJar(String name, ServiceJar jar, Map<String, String> environment, Path logFile,
+                           Path forkMainDir) {
+        String classpath = jar.jar() + File.pathSeparator + copyClass(ForkMain.class.getName(), forkMainDir);
+        return forked(name, jar.imageJvmOptions(), classpath, jar.mainClass(), List.of(), environment, logFile);
     }
 
     private static ForkedJvm forked(String name, List<String> jvmOptions, String classpath, String mainClass,
                                     List<String> args, Map<String, String> environment, Path logFile) {
         List<String> command = new ArrayList<>();
         setsid().ifPresent(command::add);
-        command.add(javaExecutable());
+        command.add(ServiceJar.javaExecutable());
         // Temporary files inside the run's folder, which is removed even after kill -9: Kafka's lz4-java unpacks its
         // native library into java.io.tmpdir and deletes it only on a clean exit.
         command.add("-Djava.io.tmpdir=" + tmpDirBeside(logFile));
@@ -92,19 +89,6 @@ final class ForkedJvm extends LoggedProcess {
             return Files.createDirectories(tmp);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + tmp, e);
-        }
-    }
-
-    private static String mainClassOf(Path jar) {
-        try (JarFile file = new JarFile(jar.toFile())) {
-            Manifest manifest = file.getManifest();
-            String main = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.MAIN_CLASS);
-            if (main == null) {
-                throw new IllegalStateException(jar + " has no Main-Class in its manifest: not a runnable jar");
-            }
-            return main;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + jar, e);
         }
     }
 
@@ -135,10 +119,5 @@ final class ForkedJvm extends LoggedProcess {
      */
     private static Optional<String> setsid() {
         return Executables.find("setsid").map(Path::toString);
-    }
-
-    private static String javaExecutable() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 }

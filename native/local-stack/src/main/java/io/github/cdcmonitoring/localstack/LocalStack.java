@@ -5,13 +5,11 @@ import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.TempDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * The compose stack run natively on loopback: PostgreSQL 17 initialised from the repository's files, a KRaft Kafka
  * broker, Kafka Connect configured from {@code docker-compose.yml} with the Debezium PostgreSQL connector and the JMX
  * exporter agent, and the connector from {@code register-postgresql.json} registered through
- * {@code register-connector.sh}, as the {@code connector-init} service does. With {@link Builder#monitoring(boolean)}
- * also the data generator, the change exporter, postgres_exporter, Prometheus and (where installed) Grafana.
+ * {@code register-connector.sh}, as the {@code connector-init} service does. With {@link Builder#allServices(boolean)}
+ * every other compose service too: the data generator writing, the change exporter, postgres_exporter, node_exporter,
+ * Alertmanager, Prometheus and (where installed) Grafana.
  *
  * <pre>{@code
  * try (LocalStack stack = LocalStack.start()) {          // free ports, connector registered and RUNNING
@@ -29,13 +28,14 @@ import org.slf4j.LoggerFactory;
  *     stack.connect().kill();                            // crash
  *     stack.connect().start();                           // and recover
  * }
- * try (LocalStack stack = LocalStack.builder().monitoring(true).start()) {
+ * try (LocalStack stack = LocalStack.builder().allServices(true).start()) {
  *     stack.prometheusUrl(); stack.generator().stop(); ...
  * }
  * }</pre>
  *
  * Closing it (or the JVM's exit) stops every process and removes the temporary directories. How the pieces are read
- * and checked is {@link StackConfiguration}'s job, the order they start in {@link StackStartup}'s.
+ * and checked is {@link StackConfiguration}'s job, the order they start in {@link StackStartup}'s, which records each
+ * piece in the {@link StartedComponents} this stack is made with.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -46,30 +46,21 @@ public final class LocalStack implements AutoCloseable {
     private final Consumer<String> progress;
     private final Path workDir;
     private final TopicNames topics;
-    private final Map<String, Duration> readyAfter = new LinkedHashMap<>();
+    private final Map<Component, Duration> readyAfter = new EnumMap<>(Component.class);
     private final Thread shutdownHook = new Thread(this::close, "local-stack-shutdown");
-    CompletableFuture<RepoPostgres> postgresStart;
-    RepoPostgres postgres;
-    KafkaBroker kafka;
-    ConnectWorker connect;
-    ConnectorRegistration registration;
-    ServiceProcess generator;
-    ServiceProcess changeExporter;
-    ServiceProcess postgresExporter;
-    ServiceProcess nodeExporter;
-    ServiceProcess prometheus;
-    ServiceProcess alertmanager;
-    ServiceProcess grafana;
+    private final StartedComponents components;
     private boolean closed;
 
-    private LocalStack(StackConfiguration config, Consumer<String> progress, Path workDir) {
+    private LocalStack(StackConfiguration config, Consumer<String> progress, Path workDir,
+                       StartedComponents components) {
         this.config = config;
         this.progress = progress;
         this.workDir = workDir;
+        this.components = components;
         this.topics = new TopicNames(config.connector.topicPrefix());
     }
 
-    /** Free loopback ports, no inventory dataset, the repository's connector registered, no monitoring. */
+    /** Free loopback ports, no inventory dataset, the repository's connector registered, no other service. */
     public static LocalStack start() {
         return builder().start();
     }
@@ -79,11 +70,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The builder's choices, read by {@link StackConfiguration}. */
-    record Options(int postgresPort, int kafkaPort, int connectPort, int metricsPort, int generatorMetricsPort,
-                   int changeExporterPort, int postgresExporterPort, int prometheusPort, int grafanaPort,
-                   Map<String, String> portSettings, boolean loadInventory, boolean registerConnector,
-                   Path jmxExporterConfig, boolean monitoring, Double generatorRate, DotEnv composeEnv,
-                   Ports.Chooser portChooser, String alertWebhook, int alertTimingDivisor) {
+    record Options(DotEnv composeEnv, boolean loadInventory, boolean registerConnector, Path jmxExporterConfig,
+                   boolean allServices, Double generatorRate, Ports.Chooser portChooser, String alertWebhook,
+                   int alertTimingDivisor) {
     }
 
     /** A port number from .env, or an error naming the variable. */
@@ -96,24 +85,14 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Options of {@link LocalStack}; a port of 0 (the default) means a free one. */
+    /** Options of {@link LocalStack}; every port is a free one unless {@link #composePorts} says otherwise. */
     public static final class Builder {
 
-        private int postgresPort;
-        private int kafkaPort;
-        private int connectPort;
-        private int metricsPort;
-        private int generatorMetricsPort;
-        private int changeExporterPort;
-        private int postgresExporterPort;
-        private int prometheusPort;
-        private int grafanaPort;
-        private final Map<String, String> portSettings = new HashMap<>();
         private DotEnv composeEnv;
         private boolean loadInventory;
         private boolean registerConnector = true;
         private Path jmxExporterConfig;
-        private boolean monitoring;
+        private boolean allServices;
         private Double generatorRate;
         private Consumer<String> progress = LOG::info;
         private Ports.Chooser portChooser = Ports.Chooser.FREE;
@@ -129,44 +108,13 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
-        public Builder postgresPort(int port) {
-            this.postgresPort = port;
-            return this;
-        }
-
-        public Builder kafkaPort(int port) {
-            this.kafkaPort = port;
-            return this;
-        }
-
-        public Builder connectPort(int port) {
-            this.connectPort = port;
-            return this;
-        }
-
-        public Builder metricsPort(int port) {
-            this.metricsPort = port;
-            return this;
-        }
-
         /**
-         * The compose stack's published ports from .env: POSTGRES_PORT, KAFKA_PORT, CONNECT_PORT and
-         * CONNECT_METRICS_PORT, and with monitoring GENERATOR_METRICS_PORT, CHANGE_EXPORTER_PORT,
-         * POSTGRES_EXPORTER_PORT, PROMETHEUS_PORT and GRAFANA_PORT. A taken port is then reported with the setting's
-         * name.
+         * The compose stack's published ports from .env, each component's {@link Component#portSetting() setting}
+         * (those of {@link #allServices} only when it is on); a taken port is reported with the setting's name.
          */
         public Builder composePorts(DotEnv env) {
-            postgresPort = port(env, "POSTGRES_PORT", "postgres");
-            kafkaPort = port(env, "KAFKA_PORT", "kafka");
-            connectPort = port(env, "CONNECT_PORT", "connect");
-            metricsPort = port(env, "CONNECT_METRICS_PORT", "connect-metrics");
-            composeEnv = env;
+            this.composeEnv = env;
             return this;
-        }
-
-        private int port(DotEnv env, String key, String component) {
-            portSettings.put(component, key + " in .env");
-            return envPort(env, key);
         }
 
         /** Loads inventory.sql after init-db.sql (LOAD_INVENTORY=true in the compose stack). */
@@ -191,17 +139,17 @@ public final class LocalStack implements AutoCloseable {
         }
 
         /**
-         * Whether to run the monitoring side too (default false, which keeps the pipeline tests fast): the data
-         * generator, the change exporter, postgres_exporter, Prometheus and, where installed, Grafana. Needs
-         * {@code prometheus} and {@code prometheus-postgres-exporter} on PATH and the generator's and change exporter's
-         * jars built.
+         * Whether to run every compose service (default false: PostgreSQL, the broker, Connect and the connector, which
+         * keeps the pipeline tests fast): then also the data generator, writing from the start as in compose, the
+         * change exporter, postgres_exporter, node_exporter, Alertmanager, Prometheus and, where installed, Grafana.
+         * Needs their programs on PATH and the generator's and change exporter's jars built.
          */
-        public Builder monitoring(boolean monitoring) {
-            this.monitoring = monitoring;
+        public Builder allServices(boolean all) {
+            this.allServices = all;
             return this;
         }
 
-        /** The generator's operations per second instead of GENERATOR_RATE from .env (monitoring only). */
+        /** The generator's operations per second instead of GENERATOR_RATE from .env (all services only). */
         public Builder generatorRate(double operationsPerSecond) {
             if (operationsPerSecond < 0) {
                 throw new IllegalArgumentException("generatorRate must be 0 (unthrottled) or more, got "
@@ -244,14 +192,14 @@ public final class LocalStack implements AutoCloseable {
 
         /** Starts everything; on failure stops what had started and throws with the reason. */
         public LocalStack start() {
-            StackConfiguration config = StackConfiguration.assemble(new Options(postgresPort, kafkaPort, connectPort,
-                    metricsPort, generatorMetricsPort, changeExporterPort, postgresExporterPort, prometheusPort,
-                    grafanaPort, Map.copyOf(portSettings), loadInventory, registerConnector, jmxExporterConfig,
-                    monitoring, generatorRate, composeEnv, portChooser, alertWebhook, alertTimingDivisor));
-            LocalStack stack = new LocalStack(config, progress, TempDirectory.create("local-stack-"));
+            StackConfiguration config = StackConfiguration.assemble(new Options(composeEnv, loadInventory,
+                    registerConnector, jmxExporterConfig, allServices, generatorRate, portChooser, alertWebhook,
+                    alertTimingDivisor));
+            StartedComponents components = new StartedComponents();
+            LocalStack stack = new LocalStack(config, progress, TempDirectory.create("local-stack-"), components);
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
             try {
-                new StackStartup(config, stack).run();
+                new StackStartup(config, stack, components).run();
                 return stack;
             } catch (RuntimeException | Error e) {
                 stack.close();
@@ -265,9 +213,9 @@ public final class LocalStack implements AutoCloseable {
      * the connector-init service does; logs a ready line when it succeeds.
      */
     public ConnectorRegistration.Result registerConnector() {
-        ConnectorRegistration.Result result = registration.register(config.connector);
+        ConnectorRegistration.Result result = components.registration().register(config.connector);
         if (result.succeeded()) {
-            ready("connector", "connector " + connectorName() + " RUNNING, capturing into topics "
+            ready(Component.CONNECTOR, "connector " + connectorName() + " RUNNING, capturing into topics "
                     + topic("public.users") + ", " + topic("public.orders") + ", ...");
         }
         return result;
@@ -278,16 +226,16 @@ public final class LocalStack implements AutoCloseable {
      * {@link #connectorConfig()}.
      */
     public ConnectorRegistration.Result register(ConnectorConfig connector) {
-        return registration.register(connector);
+        return components.registration().register(connector);
     }
 
     /** Runs register-connector.sh on a connector file as it is, as connector-init would (a bad-input test's case). */
     public ConnectorRegistration.Result register(Path connectorFile) {
-        return registration.register(connectorFile);
+        return components.registration().register(connectorFile);
     }
 
     /** Records that a component is ready and passes the line on to the progress consumer. */
-    void ready(String component, String message) {
+    void ready(Component component, String message) {
         Duration elapsed = elapsed();
         synchronized (readyAfter) {
             readyAfter.put(component, elapsed);
@@ -301,32 +249,32 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public RepoPostgres postgres() {
-        return postgres;
+        return components.postgres();
     }
 
     public KafkaBroker kafka() {
-        return kafka;
+        return components.kafka();
     }
 
     /** The Connect worker, to {@link ConnectWorker#kill() kill} and {@link ConnectWorker#start() start} again. */
     public ConnectWorker connect() {
-        return connect;
+        return components.connect();
     }
 
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return kafka().bootstrapServers();
     }
 
     public String connectUrl() {
-        return connect.restUrl();
+        return connect().restUrl();
     }
 
     public String metricsUrl() {
-        return connect.metricsUrl();
+        return connect().metricsUrl();
     }
 
     public ConnectRest rest() {
-        return connect.rest();
+        return connect().rest();
     }
 
     /** register-postgresql.json with the local database address: the connector this stack registers. */
@@ -347,59 +295,60 @@ public final class LocalStack implements AutoCloseable {
         return topics.topic(schemaAndTable);
     }
 
-    /** Whether the monitoring processes run ({@link Builder#monitoring(boolean)}). */
-    public boolean monitoring() {
+    /** Whether every compose service runs ({@link Builder#allServices(boolean)}). */
+    public boolean allServices() {
         return config.monitoring.isPresent();
     }
 
     /** The data generator writing into the database: stop it to idle the database, start it to write again. */
     public ServiceProcess generator() {
-        return requireMonitoring(generator);
+        return service(Component.DATA_GENERATOR);
     }
 
     public ServiceProcess changeExporter() {
-        return requireMonitoring(changeExporter);
+        return service(Component.CHANGE_EXPORTER);
     }
 
     public ServiceProcess postgresExporter() {
-        return requireMonitoring(postgresExporter);
+        return service(Component.POSTGRES_EXPORTER);
     }
 
+    /** Prometheus, started with all services or by {@link #startPrometheus()}. */
     public ServiceProcess prometheus() {
-        return requireMonitoring(prometheus);
+        return components.service(Component.PROMETHEUS).orElseGet(() -> service(Component.PROMETHEUS));
     }
 
     /**
-     * Starts Prometheus beside a stack started without the monitoring, as the native stack runs it: the
+     * Starts Prometheus beside a stack started without all services, as the native stack runs it: the
      * distribution's binary on a copy of debezium-prometheus/prometheus.yml (its rules loaded) scraping this stack's
-     * Connect, and the other jobs on {@code otherJobPorts} (a job left out is scraped where nothing listens, and
-     * is down). For the benchmark, which measures the stack's memory with Prometheus in it. Stopped with the stack.
+     * Connect; its other jobs are scraped on free ports where nothing listens, and are down. For the benchmark, which
+     * measures the stack's memory with Prometheus in it. Stopped with the stack.
      */
-    public synchronized ServiceProcess startPrometheus(Map<String, Integer> otherJobPorts) {
-        if (prometheus != null) {
-            throw new IllegalStateException("Prometheus already runs in this stack at " + prometheus.url());
+    public synchronized ServiceProcess startPrometheus() {
+        Optional<ServiceProcess> running = components.service(Component.PROMETHEUS);
+        if (running.isPresent()) {
+            throw new IllegalStateException("Prometheus already runs in this stack at " + running.get().url());
         }
         Path binary = Executables.find("prometheus").orElseThrow(() -> new IllegalStateException("prometheus is "
                 + "not installed (not on PATH); install with: " + StackConfiguration.INSTALL_COMMAND));
         StackConfiguration.requirePrometheus3(binary, config.env);
-        int[] free = Ports.free(StackConfiguration.PROMETHEUS_JOBS.size() + 1);
         Map<String, Integer> jobs = new LinkedHashMap<>();
-        int next = 0;
-        for (String job : StackConfiguration.PROMETHEUS_JOBS) {
-            jobs.put(job, otherJobPorts.getOrDefault(job, free[next++]));
+        for (Component component : Component.values()) {
+            component.job().ifPresent(job -> jobs.put(job, Ports.free(1)[0]));
         }
-        jobs.put("connect", connect.metricsPort());
-        jobs.put("prometheus", free[next]);
-        // No Alertmanager here: the alerting target and the alertmanager job point at a free port (as a left-out job).
-        prometheus = MonitoringServices.prometheus(binary, config.repo.file(StackConfiguration.PROMETHEUS_YML), jobs,
-                free[next], dir("prometheus"), 1);
+        jobs.put(Component.CONNECT_METRICS.job().orElseThrow(), connect().metricsPort());
+        int port = jobs.get(Component.PROMETHEUS.job().orElseThrow());
+        // No Alertmanager here: the alerting target and the alertmanager job point at a free port where nothing runs.
+        ServiceProcess prometheus = MonitoringServices.prometheus(binary,
+                config.repo.file(StackConfiguration.PROMETHEUS_YML), jobs, port, dir("prometheus"), 1);
+        components.service(Component.PROMETHEUS, prometheus);
         prometheus.start();
         return prometheus;
     }
 
     /** Alertmanager on debezium-prometheus/alertmanager.yml, which Prometheus sends its alerts to. */
     public ServiceProcess alertmanager() {
-        return requireMonitoring(alertmanager);
+        return service(Component.ALERTMANAGER);
     }
 
     /** {@code http://127.0.0.1:<port>}: Alertmanager's UI and API ({@code /api/v2/alerts}). */
@@ -409,8 +358,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** Grafana, where a grafana binary is installed. */
     public Optional<ServiceProcess> grafana() {
-        requireMonitoring(prometheus);
-        return Optional.ofNullable(grafana);
+        requireAllServices();
+        return components.service(Component.GRAFANA);
     }
 
     /** {@code http://127.0.0.1:<port>}: Prometheus's UI and API. */
@@ -432,22 +381,30 @@ public final class LocalStack implements AutoCloseable {
 
     /** node_exporter, reporting the filesystem of PostgreSQL's data and no other. */
     public ServiceProcess nodeExporter() {
-        return requireMonitoring(nodeExporter);
+        return service(Component.NODE_EXPORTER);
     }
 
-    private ServiceProcess requireMonitoring(ServiceProcess process) {
-        if (!monitoring()) {
-            throw new IllegalStateException("this stack runs without monitoring: start it with "
-                    + "LocalStack.builder().monitoring(true)");
+    private ServiceProcess service(Component component) {
+        requireAllServices();
+        return components.service(component).orElseThrow(() -> new IllegalStateException(component
+                + " is not running in this stack"));
+    }
+
+    private void requireAllServices() {
+        if (!allServices()) {
+            throw new IllegalStateException("this stack runs PostgreSQL, Kafka and Connect only: start it with "
+                    + "LocalStack.builder().allServices(true)");
         }
-        return process;
     }
 
-    /** When each component became ready, counted from the start: postgres, kafka, connect, connector, ... */
+    /** When each component became ready, counted from the start, in that order: postgres, kafka, connect, ... */
     public Map<String, Duration> readyAfter() {
+        Map<String, Duration> byName = new LinkedHashMap<>();
         synchronized (readyAfter) {
-            return Map.copyOf(readyAfter);
+            readyAfter.entrySet().stream().sorted(Map.Entry.comparingByValue())
+                    .forEach(entry -> byName.put(entry.getKey().toString(), entry.getValue()));
         }
+        return byName;
     }
 
     /** The time since {@link Builder#start()} began. */
@@ -480,51 +437,10 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         try {
-            for (ServiceProcess process : new ServiceProcess[] {generator, changeExporter, grafana, prometheus,
-                    alertmanager, postgresExporter, nodeExporter}) {
-                stopQuietly(process);
-            }
-            try {
-                if (connect != null) {
-                    connect.stop();
-                }
-            } finally {
-                if (kafka != null) {
-                    kafka.close();
-                }
-            }
+            components.stopAll();
         } finally {
-            try {
-                closePostgres();
-            } finally {
-                TempDirectory.deleteRecursively(workDir);
-                progress.accept("stopped; temporary files removed");
-            }
-        }
-    }
-
-    /** One process failing to stop must not keep the others running. */
-    private static void stopQuietly(ServiceProcess process) {
-        if (process == null) {
-            return;
-        }
-        try {
-            process.stop();
-        } catch (RuntimeException e) {
-            LOG.warn("stopping {} failed: {}", process.name(), e.getMessage());
-        }
-    }
-
-    private void closePostgres() {
-        if (postgres == null && postgresStart != null) {
-            try {
-                postgres = postgresStart.get(2, TimeUnit.MINUTES);
-            } catch (Exception e) {
-                LOG.warn("PostgreSQL did not start, nothing to stop: {}", e.getMessage());
-            }
-        }
-        if (postgres != null) {
-            postgres.close();
+            TempDirectory.deleteRecursively(workDir);
+            progress.accept("stopped; temporary files removed");
         }
     }
 

@@ -57,7 +57,7 @@ public final class LocalStackMain {
             boolean inventory = options.contains("--inventory")
                     || "true".equalsIgnoreCase(env.asMap().getOrDefault("LOAD_INVENTORY", "false"));
             LocalStack.Builder builder = LocalStack.builder()
-                    .monitoring(true)
+                    .allServices(true)
                     .composePorts(env)
                     .loadInventory(inventory)
                     .progress(line -> System.out.println("local-stack: " + line));

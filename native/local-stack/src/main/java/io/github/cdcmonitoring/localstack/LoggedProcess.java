@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.repo.ServiceJar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ abstract class LoggedProcess implements ChildProcess {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         // stdin stays a pipe (Redirect.PIPE), which NativeProcess relies on.
-        builder.environment().putAll(environment);
+        ServiceJar.environment(builder.environment(), environment);
         try {
             logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
             process = builder.start();

@@ -33,7 +33,7 @@ final class MonitoringServices {
         environment.put("PGPASSWORD", db.superuserPassword());
         environment.putAll(settings.generatorWorkload());
         environment.put("GENERATOR_METRICS_PORT", Integer.toString(metricsPort));
-        ForkedJvm jvm = ForkedJvm.ofJar("data generator", settings.generatorJvmOptions(), settings.generatorJar(), environment,
+        ForkedJvm jvm = ForkedJvm.ofJar("data generator", settings.generatorJar(), environment,
                 dir.resolve("data-generator.log"), forkMainDir);
         String metrics = metricsUrl(metricsPort);
         return new ServiceProcess(jvm, metrics, metrics, body -> true, "HTTP 200");
@@ -46,7 +46,7 @@ final class MonitoringServices {
         environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         environment.put("CHANGE_EXPORTER_TOPIC_PATTERN", topicPattern);
         environment.put("CHANGE_EXPORTER_METRICS_PORT", Integer.toString(metricsPort));
-        ForkedJvm jvm = ForkedJvm.ofJar("change exporter", settings.changeExporterJvmOptions(), settings.changeExporterJar(), environment,
+        ForkedJvm jvm = ForkedJvm.ofJar("change exporter", settings.changeExporterJar(), environment,
                 dir.resolve("change-exporter.log"), forkMainDir);
         String metrics = metricsUrl(metricsPort);
         return new ServiceProcess(jvm, metrics, metrics, body -> true, "HTTP 200");

@@ -30,17 +30,14 @@ final class Ports {
         Chooser FREE = (component, free) -> free;
 
         /**
-         * @param component "postgres", "kafka", "controller", "connect", "connect-metrics", "data-generator",
-         *                  "change-exporter", "postgres-exporter", "node-exporter", "alertmanager", "prometheus" or
-         *                  "grafana": the compose service's name, and for Connect's two ports "connect" and
-         *                  "connect-metrics", for the broker's controller listener "controller"
+         * @param component whose port it is
          * @param free a port that was free a moment ago
          */
-        int choose(String component, int free);
+        int choose(Component component, int free);
     }
 
     /** A fresh port for {@code component} after the one chosen before was taken. */
-    static int fresh(Chooser chooser, String component) {
+    static int fresh(Chooser chooser, Component component) {
         return chooser.choose(component, FreePorts.choose());
     }
 

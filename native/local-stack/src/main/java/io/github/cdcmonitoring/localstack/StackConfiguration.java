@@ -3,10 +3,12 @@ package io.github.cdcmonitoring.localstack;
 import io.github.cdcmonitoring.repo.ComposeFile;
 import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.RepoFiles;
+import io.github.cdcmonitoring.repo.ServiceJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +26,9 @@ final class StackConfiguration {
 
     static final String CONNECTOR_FILE = "register-postgresql.json";
     static final String JMX_EXPORTER_DIR = "debezium-jmx-exporter";
-    static final String GENERATOR_JAR = "data-generator/target/data-generator.jar";
-    static final String CHANGE_EXPORTER_JAR = "change-exporter/target/change-exporter.jar";
     static final String PROMETHEUS_YML = "debezium-prometheus/prometheus.yml";
     /** The compose service mounts it at /etc/alertmanager/alertmanager.yml (ComposeFileTest). */
     static final String ALERTMANAGER_YML = "debezium-prometheus/alertmanager.yml";
-    /** The scrape jobs of prometheus.yml besides connect and prometheus itself (fixed by the compose stack). */
-    static final List<String> PROMETHEUS_JOBS = List.of("data-generator", "change-exporter", "postgres-exporter",
-            "node-exporter", "alertmanager");
     /** The compose service that reports the free space under PostgreSQL's data, and the volume it watches. */
     static final String NODE_EXPORTER_SERVICE = "node-exporter";
     static final String POSTGRES_DATA_VOLUME = "postgres-data";
@@ -45,15 +42,24 @@ final class StackConfiguration {
      */
     static final String INSTALL_COMMAND = "sudo bash .ci/install-packages";
 
-    /** Loopback ports of every component; the monitoring ones are 0 without monitoring. */
-    record StackPorts(int postgres, int kafka, int controller, int connect, int connectMetrics, int generatorMetrics,
-                 int changeExporter, int postgresExporter, int prometheus, int grafana, int alertmanager,
-                 int nodeExporter) {
+    /** The loopback port of each component that listens; without all services, only the pipeline's. */
+    record StackPorts(Map<Component, Integer> ports) {
+
+        StackPorts {
+            ports = Map.copyOf(ports);
+        }
+
+        int of(Component component) {
+            Integer port = ports.get(component);
+            if (port == null) {
+                throw new IllegalStateException(component + " has no port in this stack");
+            }
+            return port;
+        }
     }
 
     /** The monitoring processes' programs and settings. */
-    record Monitoring(Path generatorJar, List<String> generatorJvmOptions, Map<String, String> generatorWorkload,
-                      Path changeExporterJar, List<String> changeExporterJvmOptions,
+    record Monitoring(ServiceJar generatorJar, Map<String, String> generatorWorkload, ServiceJar changeExporterJar,
                       Path postgresExporter, Map<String, String> postgresExporterEnvironment, Path prometheus,
                       Path prometheusYml, Optional<Path> grafana, Path grafanaDir,
                       Map<String, String> grafanaEnvironment, Path alertmanager, Path alertmanagerYml,
@@ -65,7 +71,7 @@ final class StackConfiguration {
     final DotEnv env;
     final StackPorts ports;
     /** The components whose port this stack chose (not fixed by the builder or .env): moved after a bind failure. */
-    private final Set<String> chosenPorts;
+    private final Set<Component> chosenPorts;
     private final Ports.Chooser portChooser;
     final ComposeFile compose;
     final ConnectImageEntrypoint.Result connectImage;
@@ -78,7 +84,7 @@ final class StackConfiguration {
     /** The monitoring settings; postgres_exporter's database address moves with PostgreSQL too. */
     Optional<Monitoring> monitoring;
 
-    private StackConfiguration(RepoFiles repo, DotEnv env, StackPorts ports, Set<String> chosenPorts,
+    private StackConfiguration(RepoFiles repo, DotEnv env, StackPorts ports, Set<Component> chosenPorts,
                                Ports.Chooser portChooser, ComposeFile compose,
                                ConnectImageEntrypoint.Result connectImage, ConnectorConfig connector,
                                Path jmxExporterDir, Path jmxExporterConfig, boolean loadInventory,
@@ -102,9 +108,10 @@ final class StackConfiguration {
     static StackConfiguration assemble(LocalStack.Options options) {
         // Programs on PATH first (a machine without them cannot run the stack however it is built), then the jars
         // the build makes, then ports: each missing piece is named before anything starts.
-        Optional<Programs> programs = programs(options.monitoring());
+        Optional<Programs> programs = programs(options.allServices());
         RepoFiles repo = RepoFiles.locate();
-        Optional<Built> built = programs.map(p -> new Built(jar(repo, GENERATOR_JAR), jar(repo, CHANGE_EXPORTER_JAR)));
+        Optional<Built> built = programs.map(p -> new Built(ServiceJar.of(repo, "data-generator", BUILD_COMMAND),
+                ServiceJar.of(repo, "change-exporter", BUILD_COMMAND)));
         DotEnv env = repo.dotEnv();
         ComposeFile compose = ComposeFile.read(repo.file(ComposeFile.FILE), env.asMap());
         ConnectImageEntrypoint.Result image =
@@ -112,10 +119,10 @@ final class StackConfiguration {
         Path exporterDir = repo.root().resolve(JMX_EXPORTER_DIR);
         Path agentConfig = options.jmxExporterConfig() != null
                 ? options.jmxExporterConfig() : exporterDir.resolve("config.yml");
-        Set<String> chosen = new HashSet<>();
+        Set<Component> chosen = EnumSet.noneOf(Component.class);
         StackPorts ports = ports(options, chosen);
         ConnectorConfig connector = ConnectorConfig.read(repo.file(CONNECTOR_FILE))
-                .withDatabase("127.0.0.1", ports.postgres());
+                .withDatabase("127.0.0.1", ports.of(Component.POSTGRES));
         Optional<Monitoring> monitoring = programs.map(p -> monitoring(p, built.orElseThrow(), repo, env, compose,
                 ports, options));
         return new StackConfiguration(repo, env, ports, chosen, options.portChooser(), compose, image, connector,
@@ -123,12 +130,12 @@ final class StackConfiguration {
     }
 
     /** Whether this stack chose {@code component}'s port, and so may start it again on a fresh one. */
-    boolean chosePort(String component) {
+    boolean chosePort(Component component) {
         return chosenPorts.contains(component);
     }
 
     /** A fresh port for a component whose chosen port was taken before it could bind it. */
-    int freshPort(String component) {
+    int freshPort(Component component) {
         return Ports.fresh(portChooser, component);
     }
 
@@ -138,15 +145,16 @@ final class StackConfiguration {
      */
     void postgresMovedTo(int port) {
         connector = connector.withDatabase("127.0.0.1", port);
-        monitoring = monitoring.map(m -> new Monitoring(m.generatorJar(), m.generatorJvmOptions(),
-                m.generatorWorkload(), m.changeExporterJar(), m.changeExporterJvmOptions(), m.postgresExporter(), postgresExporterEnvironment(repo, compose, port), m.prometheus(),
+        monitoring = monitoring.map(m -> new Monitoring(m.generatorJar(), m.generatorWorkload(),
+                m.changeExporterJar(), m.postgresExporter(), postgresExporterEnvironment(repo, compose, port),
+                m.prometheus(),
                 m.prometheusYml(), m.grafana(), m.grafanaDir(), m.grafanaEnvironment(), m.alertmanager(),
                 m.alertmanagerYml(), m.alertWebhook(), m.alertTimingDivisor(), m.nodeExporter(),
                 m.nodeExporterArguments()));
     }
 
     /** The jars of the repository's own programs, made by the build. */
-    private record Built(Path generatorJar, Path changeExporterJar) {
+    private record Built(ServiceJar generatorJar, ServiceJar changeExporterJar) {
     }
 
     /** The native programs of the monitoring side. */
@@ -265,10 +273,8 @@ final class StackConfiguration {
             }
             workload.put(key, value);
         }
-        return new Monitoring(built.generatorJar(), ImageJvmOptions.of(repo.root().resolve("data-generator/Dockerfile")),
-                workload, built.changeExporterJar(),
-                ImageJvmOptions.of(repo.root().resolve("change-exporter/Dockerfile")), programs.postgresExporter(),
-                postgresExporterEnvironment(repo, compose, ports.postgres()), programs.prometheus(),
+        return new Monitoring(built.generatorJar(), workload, built.changeExporterJar(), programs.postgresExporter(),
+                postgresExporterEnvironment(repo, compose, ports.of(Component.POSTGRES)), programs.prometheus(),
                 repo.file(PROMETHEUS_YML), programs.grafana(), repo.root().resolve(GRAFANA_DIR),
                 programs.grafana().isPresent() ? grafanaEnvironment(compose) : Map.of(), programs.alertmanager(),
                 repo.file(ALERTMANAGER_YML), Optional.ofNullable(options.alertWebhook()),
@@ -334,14 +340,6 @@ final class StackConfiguration {
         return environment;
     }
 
-    private static Path jar(RepoFiles repo, String relative) {
-        Path jar = repo.root().resolve(relative);
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("missing " + relative + ": build it first with " + BUILD_COMMAND);
-        }
-        return jar;
-    }
-
     /** The compose file's grafana service settings (GF_*), if the service exists; paths are adapted later. */
     private static Map<String, String> grafanaEnvironment(ComposeFile compose) {
         if (!compose.hasService("grafana")) {
@@ -356,50 +354,27 @@ final class StackConfiguration {
         return grafana;
     }
 
-    private static StackPorts ports(LocalStack.Options options, Set<String> chosen) {
-        int[] free = Ports.free(12);
-        Map<String, String> names = new LinkedHashMap<>(options.portSettings());
-        boolean monitoring = options.monitoring();
-        // composePorts(): the monitoring ports from .env too, read only when monitoring is on.
-        DotEnv compose = monitoring ? options.composeEnv() : null;
-        PortChoice choice = new PortChoice(options.portChooser(), names, chosen);
-        return new StackPorts(
-                choice.port(options.postgresPort(), free[0], "postgres"),
-                choice.port(options.kafkaPort(), free[1], "kafka"),
-                choice.port(0, free[2], "controller"),
-                choice.port(options.connectPort(), free[3], "connect"),
-                choice.port(options.metricsPort(), free[4], "connect-metrics"),
-                monitoring ? choice.port(compose, "GENERATOR_METRICS_PORT", options.generatorMetricsPort(), free[5],
-                        "data-generator") : 0,
-                monitoring ? choice.port(compose, "CHANGE_EXPORTER_PORT", options.changeExporterPort(), free[6],
-                        "change-exporter") : 0,
-                monitoring ? choice.port(compose, "POSTGRES_EXPORTER_PORT", options.postgresExporterPort(), free[7],
-                        "postgres-exporter") : 0,
-                monitoring ? choice.port(compose, "PROMETHEUS_PORT", options.prometheusPort(), free[8], "prometheus")
-                        : 0,
-                monitoring ? choice.port(compose, "GRAFANA_PORT", options.grafanaPort(), free[9], "grafana") : 0,
-                monitoring ? choice.port(compose, "ALERTMANAGER_PORT", 0, free[10], "alertmanager") : 0,
-                monitoring ? choice.port(compose, "NODE_EXPORTER_PORT", 0, free[11], "node-exporter") : 0);
-    }
-
-    /** Each component's port: the requested one (checked free) or a chosen one (recorded in {@code chosen}). */
-    private record PortChoice(Ports.Chooser chooser, Map<String, String> settings, Set<String> chosen) {
-
-        int port(DotEnv compose, String key, int requested, int free, String component) {
-            if (compose == null) {
-                return port(requested, free, component);
-            }
-            settings.put(component, key + " in .env");
-            return port(LocalStack.envPort(compose, key), free, component);
-        }
-
-        int port(int requested, int free, String component) {
-            if (requested == 0) {
+    /**
+     * Each listening component's port: from .env where {@link LocalStack.Builder#composePorts} asked for it (checked
+     * free, and a taken one named by its setting), else a free one chosen here (recorded in {@code chosen}).
+     */
+    private static StackPorts ports(LocalStack.Options options, Set<Component> chosen) {
+        List<Component> needed = Component.listening().stream()
+                .filter(component -> options.allServices() || !component.oneOfAllServices()).toList();
+        int[] free = Ports.free(needed.size());
+        Map<Component, Integer> ports = new EnumMap<>(Component.class);
+        for (int i = 0; i < needed.size(); i++) {
+            Component component = needed.get(i);
+            Optional<String> setting = options.composeEnv() == null ? Optional.empty() : component.portSetting();
+            if (setting.isPresent()) {
+                int port = LocalStack.envPort(options.composeEnv(), setting.get());
+                Ports.requireFree(port, setting.get() + " in .env");
+                ports.put(component, port);
+            } else {
                 chosen.add(component);
-                return chooser.choose(component, free);
+                ports.put(component, options.portChooser().choose(component, free[i]));
             }
-            Ports.requireFree(requested, settings.getOrDefault(component, component + " port"));
-            return requested;
         }
+        return new StackPorts(ports);
     }
 }

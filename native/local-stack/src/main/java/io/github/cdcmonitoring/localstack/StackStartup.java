@@ -1,5 +1,18 @@
 package io.github.cdcmonitoring.localstack;
 
+import static io.github.cdcmonitoring.localstack.Component.ALERTMANAGER;
+import static io.github.cdcmonitoring.localstack.Component.CHANGE_EXPORTER;
+import static io.github.cdcmonitoring.localstack.Component.CONNECT;
+import static io.github.cdcmonitoring.localstack.Component.CONNECT_METRICS;
+import static io.github.cdcmonitoring.localstack.Component.CONTROLLER;
+import static io.github.cdcmonitoring.localstack.Component.DATA_GENERATOR;
+import static io.github.cdcmonitoring.localstack.Component.GRAFANA;
+import static io.github.cdcmonitoring.localstack.Component.KAFKA;
+import static io.github.cdcmonitoring.localstack.Component.NODE_EXPORTER;
+import static io.github.cdcmonitoring.localstack.Component.POSTGRES;
+import static io.github.cdcmonitoring.localstack.Component.POSTGRES_EXPORTER;
+import static io.github.cdcmonitoring.localstack.Component.PROMETHEUS;
+
 import io.github.cdcmonitoring.postgres.RepoPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +35,7 @@ import java.util.function.IntSupplier;
  * The order the local stack starts in, and the ready line of each component. PostgreSQL starts beside the broker and
  * Connect boots while the broker starts (neither needs the other yet); the connector is registered once all three
  * serve; the monitoring processes start after the connector is RUNNING, all five at once, and are awaited one by one.
- * Each component is stored in the {@link LocalStack} as soon as it is launched, so that a failure part-way stops
+ * Each component is recorded in {@link StartedComponents} as soon as it is launched, so that a failure part-way stops
  * exactly what had started. A component whose chosen port was taken before it could bind it starts again on a fresh
  * one ({@link PortRetry}); Connect follows the broker, Prometheus its targets, the connector PostgreSQL.
  */
@@ -32,64 +45,66 @@ final class StackStartup {
 
     private final StackConfiguration config;
     private final LocalStack stack;
+    private final StartedComponents started;
 
-    StackStartup(StackConfiguration config, LocalStack stack) {
+    StackStartup(StackConfiguration config, LocalStack stack, StartedComponents started) {
         this.config = config;
         this.stack = stack;
+        this.started = started;
     }
 
     void run() {
         StackConfiguration.StackPorts ports = config.ports;
         Path log4j = writeForkLogConfig(stack.workDir());
-        stack.connect = ConnectWorker.create(new ConnectWorker.Settings(config.connectImage,
-                "127.0.0.1:" + ports.kafka(), ports.connect(), ports.connectMetrics(),
+        started.connect(ConnectWorker.create(new ConnectWorker.Settings(config.connectImage,
+                "127.0.0.1:" + ports.of(KAFKA), ports.of(CONNECT), ports.of(CONNECT_METRICS),
                 config.jmxExporterDir.resolve("target/connect-plugins"),
                 config.jmxExporterDir.resolve("target/jmx_prometheus_javaagent.jar"), config.jmxExporterConfig,
-                stack.dir("connect"), log4j));
+                stack.dir("connect"), log4j)));
 
         boolean inventory = config.loadInventory;
-        IntSupplier postgresPorts = config.chosePort("postgres") ? chosenThenFresh(ports.postgres()) : null;
-        stack.postgresStart = CompletableFuture.supplyAsync(() -> {
+        IntSupplier postgresPorts = config.chosePort(POSTGRES) ? chosenThenFresh(ports.of(POSTGRES)) : null;
+        started.postgresStarting(CompletableFuture.supplyAsync(() -> {
             // A port this stack chose: RepoPostgres starts again on a fresh one if it was taken before the bind.
-            RepoPostgres started = postgresPorts == null ? RepoPostgres.start(ports.postgres(), inventory)
+            RepoPostgres postgres = postgresPorts == null ? RepoPostgres.start(ports.of(POSTGRES), inventory)
                     : RepoPostgres.start(0, inventory, postgresPorts, stack::note);
-            stack.ready("postgres", "PostgreSQL ready on 127.0.0.1:" + started.port() + ", database "
-                    + started.database() + (inventory ? " with the inventory dataset" : ""));
-            return started;
+            stack.ready(POSTGRES, "PostgreSQL ready on 127.0.0.1:" + postgres.port() + ", database "
+                    + postgres.database() + (inventory ? " with the inventory dataset" : ""));
+            return postgres;
         }, runnable -> {
             Thread thread = new Thread(runnable, "local-stack-postgres");
             thread.setDaemon(true);
             thread.start();
-        });
-        stack.kafka = KafkaBroker.launch(stack.dir("kafka"), ports.kafka(), ports.controller(), log4j,
-                KafkaImageSettings.of(config.compose.serviceEnvironment("kafka")));
-        stack.connect.launch();
-        stack.kafka = PortRetry.awaitReady("Kafka broker", stack.kafka, KafkaBroker::awaitReady,
+        }));
+        started.kafka(KafkaBroker.launch(stack.dir("kafka"), ports.of(KAFKA), ports.of(CONTROLLER), log4j,
+                KafkaImageSettings.of(config.compose.serviceEnvironment("kafka"))));
+        started.connect().launch();
+        KafkaBroker kafka = PortRetry.awaitReady("Kafka broker", started.kafka(), KafkaBroker::awaitReady,
                 KafkaBroker::exitedOnTakenPort,
-                broker -> stack.kafka = broker.relaunchOn(moved("kafka", broker.port()),
-                        moved("controller", broker.controllerPort())),
+                broker -> record(broker.relaunchOn(moved(KAFKA, broker.port()),
+                        moved(CONTROLLER, broker.controllerPort())), started::kafka),
                 broker -> "127.0.0.1:" + broker.port() + " (controller " + broker.controllerPort() + ")", stack::note);
-        stack.ready("kafka", "Kafka broker ready on " + stack.kafka.bootstrapServers());
-        if (!stack.connect.bootstrapServers().equals(stack.kafka.bootstrapServers())) {
+        stack.ready(KAFKA, "Kafka broker ready on " + kafka.bootstrapServers());
+        if (!started.connect().bootstrapServers().equals(kafka.bootstrapServers())) {
             // The broker moved while Connect was booting: Connect would wait for the old address forever.
-            stack.connect = stack.connect.relaunchOn(stack.kafka.bootstrapServers(), stack.connect.restPort(),
-                    stack.connect.metricsPort());
+            ConnectWorker booting = started.connect();
+            started.connect(booting.relaunchOn(kafka.bootstrapServers(), booting.restPort(), booting.metricsPort()));
         }
-        boolean connectPortsChosen = config.chosePort("connect") || config.chosePort("connect-metrics");
-        stack.connect = PortRetry.awaitReady("Kafka Connect", stack.connect, ConnectWorker::awaitReady,
+        boolean connectPortsChosen = config.chosePort(CONNECT) || config.chosePort(CONNECT_METRICS);
+        ConnectWorker connect = PortRetry.awaitReady("Kafka Connect", started.connect(), ConnectWorker::awaitReady,
                 ConnectWorker::exitedOnTakenPort, connectPortsChosen
-                        ? worker -> stack.connect = worker.relaunchOn(stack.kafka.bootstrapServers(),
-                                moved("connect", worker.restPort()), moved("connect-metrics", worker.metricsPort()))
+                        ? worker -> record(worker.relaunchOn(kafka.bootstrapServers(), moved(CONNECT,
+                                worker.restPort()), moved(CONNECT_METRICS, worker.metricsPort())), started::connect)
                         : null,
                 worker -> "REST port " + worker.restPort() + ", metrics port " + worker.metricsPort(), stack::note);
-        stack.ready("connect", "Kafka Connect ready at " + stack.connect.restUrl() + ", metrics at "
-                + stack.connect.metricsUrl());
-        stack.registration = new ConnectorRegistration(config.jmxExporterDir.resolve("register-connector.sh"),
-                config.compose.serviceEnvironment("connector-init"), stack.connect.restUrl(), stack.dir("connectors"),
-                REGISTER_WAIT);
-        stack.postgres = awaitPostgres();
-        if (stack.postgres.port() != ports.postgres()) {
-            config.postgresMovedTo(stack.postgres.port());
+        stack.ready(CONNECT, "Kafka Connect ready at " + connect.restUrl() + ", metrics at " + connect.metricsUrl());
+        started.registration(new ConnectorRegistration(config.jmxExporterDir.resolve("register-connector.sh"),
+                config.compose.serviceEnvironment("connector-init"), connect.restUrl(), stack.dir("connectors"),
+                REGISTER_WAIT));
+        RepoPostgres postgres = awaitPostgres();
+        started.postgres(postgres);
+        if (postgres.port() != ports.of(POSTGRES)) {
+            config.postgresMovedTo(postgres.port());
         }
         if (config.registerConnector) {
             ConnectorRegistration.Result result = stack.registerConnector();
@@ -98,44 +113,57 @@ final class StackStartup {
                         + "(register-connector.sh exit " + result.exitCode() + "):\n" + result.output());
             }
         }
-        config.monitoring.ifPresent(this::startMonitoring);
+        config.monitoring.ifPresent(this::startAllServices);
     }
 
     /** The port chosen at configuration first, then a fresh one for each retry. */
     private IntSupplier chosenThenFresh(int chosen) {
         AtomicBoolean first = new AtomicBoolean(true);
-        return () -> first.getAndSet(false) ? chosen : config.freshPort("postgres");
+        return () -> first.getAndSet(false) ? chosen : config.freshPort(POSTGRES);
     }
 
     /** After a bind failure: a fresh port for a component whose port this stack chose, else the same one. */
-    private int moved(String component, int current) {
+    private int moved(Component component, int current) {
         return config.chosePort(component) ? config.freshPort(component) : current;
+    }
+
+    /** Records a relaunched piece (so that a failure stops it) and returns it. */
+    private static <T> T record(T relaunched, Consumer<T> into) {
+        into.accept(relaunched);
+        return relaunched;
     }
 
     /**
      * Waits for a launched monitoring process; if it exited on a taken port that this stack chose, launches it again
      * through {@code onPort} with a fresh one.
      */
-    private ServiceProcess awaitService(ServiceProcess launched, String component,
-                                        IntFunction<ServiceProcess> onPort, Consumer<ServiceProcess> store) {
+    private ServiceProcess awaitService(Component component, IntFunction<ServiceProcess> onPort) {
+        ServiceProcess launched = started.service(component).orElseThrow();
         ServiceProcess ready = PortRetry.awaitReady(launched.name(), launched, ServiceProcess::awaitReady,
                 ServiceProcess::exitedOnTakenPort, config.chosePort(component) ? process -> {
                     ServiceProcess fresh = onPort.apply(config.freshPort(component));
-                    store.accept(fresh);
+                    started.service(component, fresh);
                     fresh.launch();
                     return fresh;
                 } : null, ServiceProcess::url, stack::note);
-        store.accept(ready);
+        started.service(component, ready);
         return ready;
+    }
+
+    /** Creates a service on its port from the configuration, records it and launches it. */
+    private void launch(Component component, IntFunction<ServiceProcess> onPort) {
+        ServiceProcess process = onPort.apply(config.ports.of(component));
+        started.service(component, process);
+        process.launch();
     }
 
     private static int port(ServiceProcess process) {
         return URI.create(process.url()).getPort();
     }
 
-    private void startMonitoring(StackConfiguration.Monitoring settings) {
+    private void startAllServices(StackConfiguration.Monitoring settings) {
         StackConfiguration.StackPorts ports = config.ports;
-        RepoPostgres pg = stack.postgres;
+        RepoPostgres pg = started.postgres();
         MonitoringServices.Database db = new MonitoringServices.Database(pg.port(), pg.database(), pg.superuser(),
                 pg.superuserPassword());
         Path forkMain = stack.dir("fork-main");
@@ -149,82 +177,71 @@ final class StackStartup {
                 stack.dir("postgres-exporter"));
         IntFunction<ServiceProcess> nodeExporter = port -> MonitoringServices.nodeExporter(settings,
                 pg.runDirectory(), port, stack.dir("node-exporter"));
-        // Job names of debezium-prometheus/prometheus.yml (fixed by the compose stack) -> local ports.
+        // The jobs of debezium-prometheus/prometheus.yml -> local ports.
         Map<String, Integer> jobs = new LinkedHashMap<>();
-        jobs.put("connect", stack.connect.metricsPort());
-        jobs.put("data-generator", ports.generatorMetrics());
-        jobs.put("change-exporter", ports.changeExporter());
-        jobs.put("postgres-exporter", ports.postgresExporter());
-        jobs.put("node-exporter", ports.nodeExporter());
-        jobs.put("alertmanager", ports.alertmanager());
-        jobs.put("prometheus", ports.prometheus());
+        for (Component component : Component.values()) {
+            component.job().ifPresent(job -> jobs.put(job, ports.of(component)));
+        }
+        jobs.put(CONNECT_METRICS.job().orElseThrow(), stack.connect().metricsPort());
         IntFunction<ServiceProcess> alertmanager = port -> MonitoringServices.alertmanager(settings, port,
                 stack.dir("alertmanager"));
         IntFunction<ServiceProcess> prometheus = port -> {
-            jobs.put("prometheus", port);
+            jobs.put(PROMETHEUS.job().orElseThrow(), port);
             return MonitoringServices.prometheus(settings, jobs, port, stack.dir("prometheus"));
         };
-        stack.generator = generator.apply(ports.generatorMetrics());
-        stack.changeExporter = changeExporter.apply(ports.changeExporter());
-        stack.postgresExporter = postgresExporter.apply(ports.postgresExporter());
-        stack.nodeExporter = nodeExporter.apply(ports.nodeExporter());
-        stack.alertmanager = alertmanager.apply(ports.alertmanager());
-        stack.prometheus = prometheus.apply(ports.prometheus());
-        for (ServiceProcess process : List.of(stack.generator, stack.changeExporter, stack.postgresExporter,
-                stack.nodeExporter, stack.alertmanager, stack.prometheus)) {
-            process.launch();
-        }
+        launch(DATA_GENERATOR, generator);
+        launch(CHANGE_EXPORTER, changeExporter);
+        launch(POSTGRES_EXPORTER, postgresExporter);
+        launch(NODE_EXPORTER, nodeExporter);
+        launch(ALERTMANAGER, alertmanager);
+        launch(PROMETHEUS, prometheus);
         Map<String, String> workload = settings.generatorWorkload();
-        awaitService(stack.generator, "data-generator", generator, p -> stack.generator = p);
-        stack.ready("data-generator", "data generator writing " + workload.get("GENERATOR_RATE") + " operations/s as "
-                + workload.get("PGUSER") + " on "
-                + workload.get("GENERATOR_THREADS") + " connections, metrics at " + stack.generator.url());
-        awaitService(stack.changeExporter, "change-exporter", changeExporter, p -> stack.changeExporter = p);
-        stack.ready("change-exporter", "change exporter consuming the topics matching " + topicPattern
-                + ", metrics at " + stack.changeExporter.url());
-        awaitService(stack.postgresExporter, "postgres-exporter", postgresExporter, p -> stack.postgresExporter = p);
-        stack.ready("postgres-exporter", "postgres_exporter logged in as " + MonitoringServices.role(settings)
-                + ", metrics at " + stack.postgresExporter.url());
-        awaitService(stack.nodeExporter, "node-exporter", nodeExporter, p -> stack.nodeExporter = p);
-        stack.ready("node-exporter", "node_exporter reporting the free space of " + MountPoint.of(pg.runDirectory())
-                + " (the filesystem of PostgreSQL's data), metrics at " + stack.nodeExporter.url());
-        awaitService(stack.alertmanager, "alertmanager", alertmanager, p -> stack.alertmanager = p);
-        stack.ready("alertmanager", "Alertmanager ready at " + stack.alertmanager.url() + " with "
+        stack.ready(DATA_GENERATOR, "data generator writing " + workload.get("GENERATOR_RATE") + " operations/s as "
+                + workload.get("PGUSER") + " on " + workload.get("GENERATOR_THREADS") + " connections, metrics at "
+                + awaitService(DATA_GENERATOR, generator).url());
+        stack.ready(CHANGE_EXPORTER, "change exporter consuming the topics matching " + topicPattern
+                + ", metrics at " + awaitService(CHANGE_EXPORTER, changeExporter).url());
+        stack.ready(POSTGRES_EXPORTER, "postgres_exporter logged in as " + MonitoringServices.role(settings)
+                + ", metrics at " + awaitService(POSTGRES_EXPORTER, postgresExporter).url());
+        stack.ready(NODE_EXPORTER, "node_exporter reporting the free space of " + MountPoint.of(pg.runDirectory())
+                + " (the filesystem of PostgreSQL's data), metrics at " + awaitService(NODE_EXPORTER, nodeExporter).url());
+        stack.ready(ALERTMANAGER, "Alertmanager ready at " + awaitService(ALERTMANAGER, alertmanager).url() + " with "
                 + config.repo.root().relativize(settings.alertmanagerYml())
                 + settings.alertWebhook().map(url -> " and a webhook to " + url).orElse("")
                 + (settings.alertTimingDivisor() == 1 ? ""
                         : ", alert timings divided by " + settings.alertTimingDivisor() + " (for a test)"));
-        Map<String, Integer> targets = Map.of("data-generator", port(stack.generator),
-                "change-exporter", port(stack.changeExporter), "postgres-exporter", port(stack.postgresExporter),
-                "node-exporter", port(stack.nodeExporter), "alertmanager", port(stack.alertmanager));
+        Map<String, Integer> targets = new LinkedHashMap<>();
+        for (Component target : List.of(DATA_GENERATOR, CHANGE_EXPORTER, POSTGRES_EXPORTER, NODE_EXPORTER,
+                ALERTMANAGER)) {
+            targets.put(target.job().orElseThrow(), port(started.service(target).orElseThrow()));
+        }
         if (!jobs.entrySet().containsAll(targets.entrySet())) {
             // A target moved after a bind failure: Prometheus must scrape where it is now.
             jobs.putAll(targets);
-            stack.prometheus.stop();
-            stack.prometheus = prometheus.apply(port(stack.prometheus));
-            stack.prometheus.launch();
+            ServiceProcess stale = started.service(PROMETHEUS).orElseThrow();
+            stale.stop();
+            ServiceProcess fresh = prometheus.apply(port(stale));
+            started.service(PROMETHEUS, fresh);
+            fresh.launch();
         }
-        awaitService(stack.prometheus, "prometheus", prometheus, p -> stack.prometheus = p);
-        stack.ready("prometheus", "Prometheus ready at " + stack.prometheus.url() + " with the rules of "
-                + config.repo.root().relativize(settings.prometheusYml().getParent()) + "/");
+        stack.ready(PROMETHEUS, "Prometheus ready at " + awaitService(PROMETHEUS, prometheus).url()
+                + " with the rules of " + config.repo.root().relativize(settings.prometheusYml().getParent()) + "/");
 
         if (settings.grafana().isPresent()) {
             IntFunction<ServiceProcess> grafana = port -> GrafanaProvisioning.grafana(settings,
-                    settings.grafana().get(), stack.prometheus.url(), port, stack.dir("grafana"));
-            stack.grafana = grafana.apply(ports.grafana());
-            stack.grafana.launch();
-            awaitService(stack.grafana, "grafana", grafana, p -> stack.grafana = p);
-            stack.ready("grafana", "Grafana ready at " + stack.grafana.url());
+                    settings.grafana().get(), stack.prometheus().url(), port, stack.dir("grafana"));
+            launch(GRAFANA, grafana);
+            stack.ready(GRAFANA, "Grafana ready at " + awaitService(GRAFANA, grafana).url());
         } else {
             // The compose stack publishes Grafana on GRAFANA_PORT of BIND_ADDRESS.
             stack.note("Grafana is not installed here; `docker compose up -d` shows the dashboards at http://localhost:"
-                    + config.env.asMap().getOrDefault("GRAFANA_PORT", "3000"));
+                    + config.env.asMap().getOrDefault(GRAFANA.portSetting().orElseThrow(), "3000"));
         }
     }
 
     private RepoPostgres awaitPostgres() {
         try {
-            return stack.postgresStart.join();
+            return started.postgresStart().join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException cause) {
                 throw cause;

@@ -1,8 +1,8 @@
 package io.github.cdcmonitoring.localstack;
 
 import io.github.cdcmonitoring.repo.RepoFiles;
+import io.github.cdcmonitoring.repo.ServiceJar;
 import io.github.cdcmonitoring.repo.TempDirectory;
-import io.github.cdcmonitoring.repo.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,20 +16,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * {@code java -jar change-exporter/target/change-exporter.jar} as a child process, as compose or the native stack
- * runs it: its environment holds only the variables the test sets (inherited KAFKA_ and CHANGE_EXPORTER_ ones
- * removed), and {@link #stop()} sends SIGTERM. Its stdout and stderr go to a file, not a pipe:
+ * {@code java -jar change-exporter/target/change-exporter.jar} as a child process, started through {@link ServiceJar}
+ * as the native stack starts it (only the variables the test sets reach it), and {@link #stop} sends SIGTERM. Its stdout and stderr go to a file, not a pipe:
  * {@link Process#destroy()} closes the pipes right after sending the signal, so a thread reading them loses everything the process writes while
  * shutting down ("Stream closed"), and that (the summary) is what the tests check. The file is echoed with a prefix
  * into the test output when the process is closed.
  */
 final class ExporterProcess implements AutoCloseable {
-
-    private static final Pattern METRICS_URL = Pattern.compile("metrics at http://localhost:(\\d+)/metrics");
 
     private final Process process;
     private final String name;
@@ -47,24 +42,16 @@ final class ExporterProcess implements AutoCloseable {
         this.tmpDir = tmpDir;
     }
 
-    static Path jar() {
-        Path jar = RepoFiles.locate().root().resolve("change-exporter/target/change-exporter.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " does not exist: build it first (./mvnw verify -pl native/local-stack -am "
-                    + "builds change-exporter before local-stack)");
-        }
-        return jar;
+    /** The built jar, or an error naming the build that makes it. */
+    static ServiceJar jar() {
+        return ServiceJar.of(RepoFiles.locate(), "change-exporter", "./mvnw -pl native/local-stack -am verify");
     }
 
-    /** Starts the jar with the given environment and waits until it says where /metrics is served. */
+    /** Starts the jar with its image's JVM options and the given environment; waits until /metrics is served. */
     static ExporterProcess start(String name, Map<String, String> env, Duration startLimit) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ServiceJar jar = jar();
         Path tmpDir = TempDirectory.create(name + "-tmp-");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-Djava.io.tmpdir=" + tmpDir, "-jar",
-                jar().toString());
-        builder.environment().keySet().removeIf(n -> n.startsWith("KAFKA_") || n.startsWith("CHANGE_EXPORTER_")
-                || n.equals("JAVA_TOOL_OPTIONS") || n.endsWith("JAVA_OPTIONS"));
-        builder.environment().putAll(env);
+        ProcessBuilder builder = jar.processBuilder(jar.imageJvmOptions(), tmpDir, env);
         Path log = Files.createTempFile(name + "-", ".log");
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         ExporterProcess exporter = new ExporterProcess(builder.start(), name, log, tmpDir);
@@ -78,13 +65,8 @@ final class ExporterProcess implements AutoCloseable {
     }
 
     private void awaitMetricsPort(Duration limit) {
-        port = Waits.untilPresent(limit, Duration.ofMillis(100), () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("change-exporter exited with " + process.exitValue() + ": " + output());
-            }
-            return output().stream().map(METRICS_URL::matcher).filter(Matcher::find).findFirst()
-                    .map(m -> Integer.parseInt(m.group(1)));
-        }, () -> "change-exporter did not serve /metrics within " + limit + ": " + output());
+        port = Integer.parseInt(ServiceJar.awaitLine(name, process, () -> ServiceJar.read(log), ServiceJar.METRICS_LINE,
+                limit).group(1));
     }
 
     /** One scrape of the exporter's /metrics. */

@@ -3,10 +3,11 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.cdcmonitoring.repo.RepoFiles;
+import io.github.cdcmonitoring.repo.ServiceJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,10 +23,10 @@ class ForkedJarTest {
 
     @Test
     void theGeneratorJarRunsThroughForkMainOnItsOwnClasspath() throws Exception {
-        Path jar = LiveMonitoring.repoFile(StackConfiguration.GENERATOR_JAR);
+        ServiceJar jar = ServiceJar.of(RepoFiles.locate(), "data-generator", StackConfiguration.BUILD_COMMAND);
         Path log = dir.resolve("generator.log");
         // An invalid setting: the generator names it and exits 2 before connecting anywhere.
-        ForkedJvm jvm = ForkedJvm.ofJar("data generator", List.of(), jar, Map.of("GENERATOR_RATE", "-1"), log,
+        ForkedJvm jvm = ForkedJvm.ofJar("data generator", jar, Map.of("GENERATOR_RATE", "-1"), log,
                 dir.resolve("fork-main"));
         jvm.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> !jvm.isAlive());

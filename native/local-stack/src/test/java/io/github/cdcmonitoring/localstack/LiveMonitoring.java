@@ -21,7 +21,7 @@ final class LiveMonitoring {
     }
 
     static LocalStack start() {
-        return LocalStack.builder().monitoring(true).generatorRate(GENERATOR_RATE).start();
+        return LocalStack.builder().allServices(true).generatorRate(GENERATOR_RATE).start();
     }
 
     /**
@@ -29,7 +29,7 @@ final class LiveMonitoring {
      * {@link AlertNotificationTest} ({@code for:}, group_interval and repeat_interval; group_wait as shipped).
      */
     static LocalStack startNotifying(WebhookReceiver receiver) {
-        return LocalStack.builder().monitoring(true).generatorRate(GENERATOR_RATE).alertWebhook(receiver.url())
+        return LocalStack.builder().allServices(true).generatorRate(GENERATOR_RATE).alertWebhook(receiver.url())
                 .alertTimingDivisor(AlertNotificationTest.DIVISOR).start();
     }
 

@@ -41,10 +41,11 @@ import org.junit.jupiter.api.Test;
  */
 class TakenPortTest {
 
-    private static final List<String> TAKEN = List.of("postgres", "kafka", "controller", "connect", "connect-metrics",
-            "data-generator", "change-exporter", "postgres-exporter", "node-exporter", "alertmanager", "prometheus");
+    /** Every component that listens, but Grafana (not installed here). */
+    private static final List<Component> TAKEN = Component.listening().stream()
+            .filter(component -> component != Component.GRAFANA).toList();
 
-    private static final Map<String, ServerSocket> HELD = new ConcurrentHashMap<>();
+    private static final Map<Component, ServerSocket> HELD = new ConcurrentHashMap<>();
     private static final List<String> PROGRESS = Collections.synchronizedList(new ArrayList<>());
     private static LocalStack stack;
 
@@ -59,7 +60,7 @@ class TakenPortTest {
             return thief.getLocalPort();
         };
         long start = System.nanoTime();
-        stack = LocalStack.builder().monitoring(true).generatorRate(LiveMonitoring.GENERATOR_RATE)
+        stack = LocalStack.builder().allServices(true).generatorRate(LiveMonitoring.GENERATOR_RATE)
                 .portChooser(takeFirst).progress(line -> {
                     PROGRESS.add(line);
                     System.out.println(line);
@@ -82,18 +83,18 @@ class TakenPortTest {
     void everyServiceStartedOnAFreshPortAfterItsChosenOneWasTaken() {
         assertThat(HELD.keySet()).as("a port was handed out and held for each")
                 .containsExactlyInAnyOrderElementsOf(TAKEN);
-        assertThat(stack.kafka().port()).isNotEqualTo(HELD.get("kafka").getLocalPort());
-        assertThat(stack.kafka().controllerPort()).isNotEqualTo(HELD.get("controller").getLocalPort());
-        assertThat(stack.connect().restPort()).isNotEqualTo(HELD.get("connect").getLocalPort());
-        assertThat(stack.connect().metricsPort()).isNotEqualTo(HELD.get("connect-metrics").getLocalPort());
-        assertThat(stack.postgres().port()).isNotEqualTo(HELD.get("postgres").getLocalPort());
-        assertThat(port(stack.generatorMetricsUrl())).isNotEqualTo(HELD.get("data-generator").getLocalPort());
-        assertThat(port(stack.changeExporterMetricsUrl())).isNotEqualTo(HELD.get("change-exporter").getLocalPort());
-        assertThat(port(stack.postgresExporterMetricsUrl())).isNotEqualTo(HELD.get("postgres-exporter").getLocalPort());
-        assertThat(port(stack.nodeExporter().url())).isNotEqualTo(HELD.get("node-exporter").getLocalPort());
-        assertThat(port(stack.prometheusUrl())).isNotEqualTo(HELD.get("prometheus").getLocalPort());
+        assertThat(stack.kafka().port()).isNotEqualTo(HELD.get(Component.KAFKA).getLocalPort());
+        assertThat(stack.kafka().controllerPort()).isNotEqualTo(HELD.get(Component.CONTROLLER).getLocalPort());
+        assertThat(stack.connect().restPort()).isNotEqualTo(HELD.get(Component.CONNECT).getLocalPort());
+        assertThat(stack.connect().metricsPort()).isNotEqualTo(HELD.get(Component.CONNECT_METRICS).getLocalPort());
+        assertThat(stack.postgres().port()).isNotEqualTo(HELD.get(Component.POSTGRES).getLocalPort());
+        assertThat(port(stack.generatorMetricsUrl())).isNotEqualTo(HELD.get(Component.DATA_GENERATOR).getLocalPort());
+        assertThat(port(stack.changeExporterMetricsUrl())).isNotEqualTo(HELD.get(Component.CHANGE_EXPORTER).getLocalPort());
+        assertThat(port(stack.postgresExporterMetricsUrl())).isNotEqualTo(HELD.get(Component.POSTGRES_EXPORTER).getLocalPort());
+        assertThat(port(stack.nodeExporter().url())).isNotEqualTo(HELD.get(Component.NODE_EXPORTER).getLocalPort());
+        assertThat(port(stack.prometheusUrl())).isNotEqualTo(HELD.get(Component.PROMETHEUS).getLocalPort());
 
-        for (String component : TAKEN) {
+        for (Component component : TAKEN) {
             String held = Integer.toString(HELD.get(component).getLocalPort());
             assertThat(retryLines()).as("a retry line naming " + component + "'s taken port " + held)
                     .anyMatch(line -> line.matches(".* could not bind .*\\b" + held
