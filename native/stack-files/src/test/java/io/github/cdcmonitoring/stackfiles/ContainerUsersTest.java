@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.stackfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

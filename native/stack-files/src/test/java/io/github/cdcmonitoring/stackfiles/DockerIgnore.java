@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.stackfiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
