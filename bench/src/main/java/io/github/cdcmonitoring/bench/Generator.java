@@ -4,7 +4,6 @@ import io.github.cdcmonitoring.postgres.RepoPostgres;
 import io.github.cdcmonitoring.repo.ServiceJar;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -24,12 +23,7 @@ final class Generator {
 
     /** Starts it at {@code rate} operations/s (0 = as fast as the database allows) and waits until it writes. */
     static JarProcess start(ServiceJar jar, RepoPostgres db, double rate, Path workDir, String label) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PGHOST", "127.0.0.1");
-        env.put("PGPORT", Integer.toString(db.port()));
-        env.put("PGDATABASE", db.database());
-        env.put("PGUSER", db.superuser());
-        env.put("PGPASSWORD", db.superuserPassword());
+        Map<String, String> env = db.clientEnvironment();
         // 0 means unthrottled to the generator: a tiny positive rate must not round down to it.
         env.put("GENERATOR_RATE", rate == 0 ? "0" : Long.toString(Math.max(1, Math.round(rate))));
         env.put("GENERATOR_THREADS", Integer.toString(THREADS));

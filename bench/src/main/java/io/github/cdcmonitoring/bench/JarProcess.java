@@ -16,19 +16,9 @@ import java.util.regex.Pattern;
  * environment the benchmark sets), its output in a log file of the run's folder, stopped with SIGTERM so it prints its
  * summary.
  */
-final class JarProcess implements AutoCloseable {
+record JarProcess(String name, Process process, Path log) implements AutoCloseable {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
-
-    private final String name;
-    private final Process process;
-    private final Path log;
-
-    private JarProcess(String name, Process process, Path log) {
-        this.name = name;
-        this.process = process;
-        this.log = log;
-    }
 
     static JarProcess start(String name, ServiceJar jar, Map<String, String> environment, Path workDir) {
         try {

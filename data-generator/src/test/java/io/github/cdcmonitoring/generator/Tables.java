@@ -82,12 +82,9 @@ final class Tables {
     }
 
     static Map<String, String> environment(String host, int port, RepoPostgres pg, String... settings) {
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = pg.clientEnvironment();
         env.put("PGHOST", host);
         env.put("PGPORT", Integer.toString(port));
-        env.put("PGDATABASE", pg.database());
-        env.put("PGUSER", pg.superuser());
-        env.put("PGPASSWORD", pg.superuserPassword());
         env.put("GENERATOR_METRICS_PORT", "0");
         env.put("GENERATOR_DB_WAIT_SECONDS", "60");
         for (int i = 0; i < settings.length; i += 2) {

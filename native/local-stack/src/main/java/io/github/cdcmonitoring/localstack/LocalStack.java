@@ -213,7 +213,7 @@ public final class LocalStack implements AutoCloseable {
      * the connector-init service does; logs a ready line when it succeeds.
      */
     public ConnectorRegistration.Result registerConnector() {
-        ConnectorRegistration.Result result = components.registration().register(config.connector);
+        ConnectorRegistration.Result result = started(Component.CONNECTOR, ConnectorRegistration.class).register(config.connector);
         if (result.succeeded()) {
             ready(Component.CONNECTOR, "connector " + connectorName() + " RUNNING, capturing into topics "
                     + topic("public.users") + ", " + topic("public.orders") + ", ...");
@@ -226,12 +226,12 @@ public final class LocalStack implements AutoCloseable {
      * {@link #connectorConfig()}.
      */
     public ConnectorRegistration.Result register(ConnectorConfig connector) {
-        return components.registration().register(connector);
+        return started(Component.CONNECTOR, ConnectorRegistration.class).register(connector);
     }
 
     /** Runs register-connector.sh on a connector file as it is, as connector-init would (a bad-input test's case). */
     public ConnectorRegistration.Result register(Path connectorFile) {
-        return components.registration().register(connectorFile);
+        return started(Component.CONNECTOR, ConnectorRegistration.class).register(connectorFile);
     }
 
     /** Records that a component is ready and passes the line on to the progress consumer. */
@@ -249,16 +249,16 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public RepoPostgres postgres() {
-        return components.postgres();
+        return started(Component.POSTGRES, RepoPostgres.class);
     }
 
     public KafkaBroker kafka() {
-        return components.kafka();
+        return started(Component.KAFKA, KafkaBroker.class);
     }
 
     /** The Connect worker, to {@link ConnectWorker#kill() kill} and {@link ConnectWorker#start() start} again. */
     public ConnectWorker connect() {
-        return components.connect();
+        return started(Component.CONNECT, ConnectWorker.class);
     }
 
     public String bootstrapServers() {
@@ -315,7 +315,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** Prometheus, started with all services or by {@link #startPrometheus()}. */
     public ServiceProcess prometheus() {
-        return components.service(Component.PROMETHEUS).orElseGet(() -> service(Component.PROMETHEUS));
+        return components.get(Component.PROMETHEUS, ServiceProcess.class)
+                .orElseGet(() -> service(Component.PROMETHEUS));
     }
 
     /**
@@ -325,7 +326,7 @@ public final class LocalStack implements AutoCloseable {
      * measures the stack's memory with Prometheus in it. Stopped with the stack.
      */
     public synchronized ServiceProcess startPrometheus() {
-        Optional<ServiceProcess> running = components.service(Component.PROMETHEUS);
+        Optional<ServiceProcess> running = components.get(Component.PROMETHEUS, ServiceProcess.class);
         if (running.isPresent()) {
             throw new IllegalStateException("Prometheus already runs in this stack at " + running.get().url());
         }
@@ -341,8 +342,7 @@ public final class LocalStack implements AutoCloseable {
         // No Alertmanager here: the alerting target and the alertmanager job point at a free port where nothing runs.
         ServiceProcess prometheus = MonitoringServices.prometheus(binary,
                 config.repo.file(StackConfiguration.PROMETHEUS_YML), jobs, port, dir("prometheus"), 1);
-        components.service(Component.PROMETHEUS, prometheus);
-        prometheus.start();
+        components.record(Component.PROMETHEUS, prometheus).start();
         return prometheus;
     }
 
@@ -359,7 +359,7 @@ public final class LocalStack implements AutoCloseable {
     /** Grafana, where a grafana binary is installed. */
     public Optional<ServiceProcess> grafana() {
         requireAllServices();
-        return components.service(Component.GRAFANA);
+        return components.get(Component.GRAFANA, ServiceProcess.class);
     }
 
     /** {@code http://127.0.0.1:<port>}: Prometheus's UI and API. */
@@ -386,7 +386,11 @@ public final class LocalStack implements AutoCloseable {
 
     private ServiceProcess service(Component component) {
         requireAllServices();
-        return components.service(component).orElseThrow(() -> new IllegalStateException(component
+        return started(component, ServiceProcess.class);
+    }
+
+    private <T> T started(Component component, Class<T> type) {
+        return components.get(component, type).orElseThrow(() -> new IllegalStateException(component
                 + " is not running in this stack"));
     }
 

@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.postgres.RepoPostgres;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,22 +16,13 @@ final class MonitoringServices {
     private MonitoringServices() {
     }
 
-    /** Where and as whom the generator writes. */
-    record Database(int port, String name, String superuser, String superuserPassword) {
-    }
-
     /**
      * {@code java -jar data-generator.jar} writing into the stack's database; the compose service's role and password
      * (PGUSER, PGPASSWORD in {@code generatorWorkload}) replace the superuser's.
      */
-    static ServiceProcess generator(StackConfiguration.Monitoring settings, Database db, int metricsPort, Path dir,
+    static ServiceProcess generator(StackConfiguration.Monitoring settings, RepoPostgres db, int metricsPort, Path dir,
                                     Path forkMainDir) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("PGHOST", "127.0.0.1");
-        environment.put("PGPORT", Integer.toString(db.port()));
-        environment.put("PGDATABASE", db.name());
-        environment.put("PGUSER", db.superuser());
-        environment.put("PGPASSWORD", db.superuserPassword());
+        Map<String, String> environment = db.clientEnvironment();
         environment.putAll(settings.generatorWorkload());
         environment.put("GENERATOR_METRICS_PORT", Integer.toString(metricsPort));
         ForkedJvm jvm = ForkedJvm.ofJar("data generator", settings.generatorJar(), environment,

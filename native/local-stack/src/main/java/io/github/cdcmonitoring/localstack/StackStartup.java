@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.localstack;
 import static io.github.cdcmonitoring.localstack.Component.ALERTMANAGER;
 import static io.github.cdcmonitoring.localstack.Component.CHANGE_EXPORTER;
 import static io.github.cdcmonitoring.localstack.Component.CONNECT;
+import static io.github.cdcmonitoring.localstack.Component.CONNECTOR;
 import static io.github.cdcmonitoring.localstack.Component.CONNECT_METRICS;
 import static io.github.cdcmonitoring.localstack.Component.CONTROLLER;
 import static io.github.cdcmonitoring.localstack.Component.DATA_GENERATOR;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 
@@ -39,24 +39,14 @@ import java.util.function.IntSupplier;
  * exactly what had started. A component whose chosen port was taken before it could bind it starts again on a fresh
  * one ({@link PortRetry}); Connect follows the broker, Prometheus its targets, the connector PostgreSQL.
  */
-final class StackStartup {
+record StackStartup(StackConfiguration config, LocalStack stack, StartedComponents started) {
 
     private static final Duration REGISTER_WAIT = Duration.ofSeconds(120);
-
-    private final StackConfiguration config;
-    private final LocalStack stack;
-    private final StartedComponents started;
-
-    StackStartup(StackConfiguration config, LocalStack stack, StartedComponents started) {
-        this.config = config;
-        this.stack = stack;
-        this.started = started;
-    }
 
     void run() {
         StackConfiguration.StackPorts ports = config.ports;
         Path log4j = writeForkLogConfig(stack.workDir());
-        started.connect(ConnectWorker.create(new ConnectWorker.Settings(config.connectImage,
+        ConnectWorker booting = started.record(CONNECT, ConnectWorker.create(new ConnectWorker.Settings(config.connectImage,
                 "127.0.0.1:" + ports.of(KAFKA), ports.of(CONNECT), ports.of(CONNECT_METRICS),
                 config.jmxExporterDir.resolve("target/connect-plugins"),
                 config.jmxExporterDir.resolve("target/jmx_prometheus_javaagent.jar"), config.jmxExporterConfig,
@@ -76,33 +66,32 @@ final class StackStartup {
             thread.setDaemon(true);
             thread.start();
         }));
-        started.kafka(KafkaBroker.launch(stack.dir("kafka"), ports.of(KAFKA), ports.of(CONTROLLER), log4j,
-                KafkaImageSettings.of(config.compose.serviceEnvironment("kafka"))));
-        started.connect().launch();
-        KafkaBroker kafka = PortRetry.awaitReady("Kafka broker", started.kafka(), KafkaBroker::awaitReady,
+        KafkaBroker launched = started.record(KAFKA, KafkaBroker.launch(stack.dir("kafka"), ports.of(KAFKA),
+                ports.of(CONTROLLER), log4j, KafkaImageSettings.of(config.compose.serviceEnvironment("kafka"))));
+        booting.launch();
+        KafkaBroker kafka = PortRetry.awaitReady("Kafka broker", launched, KafkaBroker::awaitReady,
                 KafkaBroker::exitedOnTakenPort,
-                broker -> record(broker.relaunchOn(moved(KAFKA, broker.port()),
-                        moved(CONTROLLER, broker.controllerPort())), started::kafka),
+                broker -> started.record(KAFKA, broker.relaunchOn(moved(KAFKA, broker.port()),
+                        moved(CONTROLLER, broker.controllerPort()))),
                 broker -> "127.0.0.1:" + broker.port() + " (controller " + broker.controllerPort() + ")", stack::note);
         stack.ready(KAFKA, "Kafka broker ready on " + kafka.bootstrapServers());
-        if (!started.connect().bootstrapServers().equals(kafka.bootstrapServers())) {
+        if (!booting.bootstrapServers().equals(kafka.bootstrapServers())) {
             // The broker moved while Connect was booting: Connect would wait for the old address forever.
-            ConnectWorker booting = started.connect();
-            started.connect(booting.relaunchOn(kafka.bootstrapServers(), booting.restPort(), booting.metricsPort()));
+            booting = started.record(CONNECT, booting.relaunchOn(kafka.bootstrapServers(), booting.restPort(),
+                    booting.metricsPort()));
         }
         boolean connectPortsChosen = config.chosePort(CONNECT) || config.chosePort(CONNECT_METRICS);
-        ConnectWorker connect = PortRetry.awaitReady("Kafka Connect", started.connect(), ConnectWorker::awaitReady,
+        ConnectWorker connect = PortRetry.awaitReady("Kafka Connect", booting, ConnectWorker::awaitReady,
                 ConnectWorker::exitedOnTakenPort, connectPortsChosen
-                        ? worker -> record(worker.relaunchOn(kafka.bootstrapServers(), moved(CONNECT,
-                                worker.restPort()), moved(CONNECT_METRICS, worker.metricsPort())), started::connect)
+                        ? worker -> started.record(CONNECT, worker.relaunchOn(kafka.bootstrapServers(),
+                                moved(CONNECT, worker.restPort()), moved(CONNECT_METRICS, worker.metricsPort())))
                         : null,
                 worker -> "REST port " + worker.restPort() + ", metrics port " + worker.metricsPort(), stack::note);
         stack.ready(CONNECT, "Kafka Connect ready at " + connect.restUrl() + ", metrics at " + connect.metricsUrl());
-        started.registration(new ConnectorRegistration(config.jmxExporterDir.resolve("register-connector.sh"),
+        started.record(CONNECTOR, new ConnectorRegistration(config.jmxExporterDir.resolve("register-connector.sh"),
                 config.compose.serviceEnvironment("connector-init"), connect.restUrl(), stack.dir("connectors"),
                 REGISTER_WAIT));
-        RepoPostgres postgres = awaitPostgres();
-        started.postgres(postgres);
+        RepoPostgres postgres = started.record(POSTGRES, awaitPostgres());
         if (postgres.port() != ports.of(POSTGRES)) {
             config.postgresMovedTo(postgres.port());
         }
@@ -127,34 +116,24 @@ final class StackStartup {
         return config.chosePort(component) ? config.freshPort(component) : current;
     }
 
-    /** Records a relaunched piece (so that a failure stops it) and returns it. */
-    private static <T> T record(T relaunched, Consumer<T> into) {
-        into.accept(relaunched);
-        return relaunched;
-    }
-
     /**
      * Waits for a launched monitoring process; if it exited on a taken port that this stack chose, launches it again
      * through {@code onPort} with a fresh one.
      */
     private ServiceProcess awaitService(Component component, IntFunction<ServiceProcess> onPort) {
-        ServiceProcess launched = started.service(component).orElseThrow();
+        ServiceProcess launched = started.get(component, ServiceProcess.class).orElseThrow();
         ServiceProcess ready = PortRetry.awaitReady(launched.name(), launched, ServiceProcess::awaitReady,
                 ServiceProcess::exitedOnTakenPort, config.chosePort(component) ? process -> {
-                    ServiceProcess fresh = onPort.apply(config.freshPort(component));
-                    started.service(component, fresh);
+                    ServiceProcess fresh = started.record(component, onPort.apply(config.freshPort(component)));
                     fresh.launch();
                     return fresh;
                 } : null, ServiceProcess::url, stack::note);
-        started.service(component, ready);
-        return ready;
+        return started.record(component, ready);
     }
 
     /** Creates a service on its port from the configuration, records it and launches it. */
     private void launch(Component component, IntFunction<ServiceProcess> onPort) {
-        ServiceProcess process = onPort.apply(config.ports.of(component));
-        started.service(component, process);
-        process.launch();
+        started.record(component, onPort.apply(config.ports.of(component))).launch();
     }
 
     private static int port(ServiceProcess process) {
@@ -163,12 +142,10 @@ final class StackStartup {
 
     private void startAllServices(StackConfiguration.Monitoring settings) {
         StackConfiguration.StackPorts ports = config.ports;
-        RepoPostgres pg = started.postgres();
-        MonitoringServices.Database db = new MonitoringServices.Database(pg.port(), pg.database(), pg.superuser(),
-                pg.superuserPassword());
+        RepoPostgres pg = stack.postgres();
         Path forkMain = stack.dir("fork-main");
 
-        IntFunction<ServiceProcess> generator = port -> MonitoringServices.generator(settings, db, port,
+        IntFunction<ServiceProcess> generator = port -> MonitoringServices.generator(settings, pg, port,
                 stack.dir("data-generator"), forkMain);
         String topicPattern = new TopicNames(stack.topicPrefix()).allTablesPattern();
         IntFunction<ServiceProcess> changeExporter = port -> MonitoringServices.changeExporter(settings,
@@ -213,16 +190,14 @@ final class StackStartup {
         Map<String, Integer> targets = new LinkedHashMap<>();
         for (Component target : List.of(DATA_GENERATOR, CHANGE_EXPORTER, POSTGRES_EXPORTER, NODE_EXPORTER,
                 ALERTMANAGER)) {
-            targets.put(target.job().orElseThrow(), port(started.service(target).orElseThrow()));
+            targets.put(target.job().orElseThrow(), port(started.get(target, ServiceProcess.class).orElseThrow()));
         }
         if (!jobs.entrySet().containsAll(targets.entrySet())) {
             // A target moved after a bind failure: Prometheus must scrape where it is now.
             jobs.putAll(targets);
-            ServiceProcess stale = started.service(PROMETHEUS).orElseThrow();
+            ServiceProcess stale = started.get(PROMETHEUS, ServiceProcess.class).orElseThrow();
             stale.stop();
-            ServiceProcess fresh = prometheus.apply(port(stale));
-            started.service(PROMETHEUS, fresh);
-            fresh.launch();
+            started.record(PROMETHEUS, prometheus.apply(port(stale))).launch();
         }
         stack.ready(PROMETHEUS, "Prometheus ready at " + awaitService(PROMETHEUS, prometheus).url()
                 + " with the rules of " + config.repo.root().relativize(settings.prometheusYml().getParent()) + "/");

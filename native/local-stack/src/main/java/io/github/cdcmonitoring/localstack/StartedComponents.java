@@ -24,11 +24,8 @@ final class StartedComponents {
             Component.POSTGRES_EXPORTER, Component.NODE_EXPORTER);
 
     private CompletableFuture<RepoPostgres> postgresStart;
-    private RepoPostgres postgres;
-    private KafkaBroker kafka;
-    private ConnectWorker connect;
-    private ConnectorRegistration registration;
-    private final Map<Component, ServiceProcess> services = new EnumMap<>(Component.class);
+    /** The piece running as each component: its process, or for the connector its registration. */
+    private final Map<Component, Object> started = new EnumMap<>(Component.class);
 
     synchronized void postgresStarting(CompletableFuture<RepoPostgres> start) {
         this.postgresStart = start;
@@ -38,60 +35,27 @@ final class StartedComponents {
         return postgresStart;
     }
 
-    synchronized void postgres(RepoPostgres started) {
-        this.postgres = started;
+    /** Records what runs as {@code component} now (a relaunch replaces what was there) and returns it. */
+    synchronized <T> T record(Component component, T piece) {
+        started.put(component, piece);
+        return piece;
     }
 
-    synchronized RepoPostgres postgres() {
-        return postgres;
-    }
-
-    synchronized void kafka(KafkaBroker broker) {
-        this.kafka = broker;
-    }
-
-    synchronized KafkaBroker kafka() {
-        return kafka;
-    }
-
-    synchronized void connect(ConnectWorker worker) {
-        this.connect = worker;
-    }
-
-    synchronized ConnectWorker connect() {
-        return connect;
-    }
-
-    synchronized void registration(ConnectorRegistration registration) {
-        this.registration = registration;
-    }
-
-    synchronized ConnectorRegistration registration() {
-        return registration;
-    }
-
-    synchronized void service(Component component, ServiceProcess process) {
-        services.put(component, process);
-    }
-
-    synchronized Optional<ServiceProcess> service(Component component) {
-        return Optional.ofNullable(services.get(component));
+    /** What runs as {@code component}, if it has been started. */
+    synchronized <T> Optional<T> get(Component component, Class<T> type) {
+        return Optional.ofNullable(started.get(component)).map(type::cast);
     }
 
     /** Stops everything started, in order; one piece failing to stop does not keep the others running. */
     void stopAll() {
         for (Component component : SERVICE_STOP_ORDER) {
-            service(component).ifPresent(StartedComponents::stopQuietly);
+            get(component, ServiceProcess.class).ifPresent(StartedComponents::stopQuietly);
         }
         try {
-            if (connect() != null) {
-                connect().stop();
-            }
+            get(Component.CONNECT, ConnectWorker.class).ifPresent(ConnectWorker::stop);
         } finally {
             try {
-                if (kafka() != null) {
-                    kafka().close();
-                }
+                get(Component.KAFKA, KafkaBroker.class).ifPresent(KafkaBroker::close);
             } finally {
                 closePostgres();
             }
@@ -108,17 +72,17 @@ final class StartedComponents {
 
     /** A PostgreSQL still starting is awaited (briefly) so that it is stopped too. */
     private void closePostgres() {
-        RepoPostgres started = postgres();
+        RepoPostgres postgres = get(Component.POSTGRES, RepoPostgres.class).orElse(null);
         CompletableFuture<RepoPostgres> starting = postgresStart();
-        if (started == null && starting != null) {
+        if (postgres == null && starting != null) {
             try {
-                started = starting.get(2, TimeUnit.MINUTES);
+                postgres = starting.get(2, TimeUnit.MINUTES);
             } catch (Exception e) {
                 LOG.warn("PostgreSQL did not start, nothing to stop: {}", e.getMessage());
             }
         }
-        if (started != null) {
-            started.close();
+        if (postgres != null) {
+            postgres.close();
         }
     }
 }

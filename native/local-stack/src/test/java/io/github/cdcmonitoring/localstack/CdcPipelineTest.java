@@ -15,9 +15,7 @@ import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -105,12 +103,7 @@ class CdcPipelineTest {
     @Test
     @Order(1)
     void rowsThatExistBeforeRegistrationArriveAsSnapshotReads() throws SQLException {
-        try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO users (name, email) SELECT 'before ' || i, 'before' || i || '@example.com' "
-                    + "FROM generate_series(1, " + SNAPSHOT_USERS + ") i");
-            s.execute("INSERT INTO orders (user_id, product_name, quantity) SELECT 1 + i % " + SNAPSHOT_USERS
-                    + ", 'widget', i FROM generate_series(1, " + SNAPSHOT_ORDERS + ") i");
-        }
+        SnapshotRows.insert(stack, "before", SNAPSHOT_USERS, SNAPSHOT_ORDERS);
         ConnectorRegistration.Result registration = stack.registerConnector();
         assertThat(registration.succeeded()).as(registration.output()).isTrue();
         reconciliation.expect("users", "r", SNAPSHOT_USERS);

@@ -12,8 +12,6 @@ import io.github.cdcmonitoring.testsupport.PrometheusText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -73,12 +71,7 @@ class ChangeExporterTest {
         ordersTopic = stack.topic("public.orders");
         heartbeatTopic = "__debezium-heartbeat." + stack.topicPrefix();
         // Rows written before registration arrive as snapshot reads (op r), which the latency histograms must skip.
-        try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO users (name, email) SELECT 'snap ' || i, 'snap' || i || '@example.com' "
-                    + "FROM generate_series(1, " + SNAPSHOT_USERS + ") i");
-            s.execute("INSERT INTO orders (user_id, product_name, quantity) SELECT 1 + i % " + SNAPSHOT_USERS
-                    + ", 'widget', i FROM generate_series(1, " + SNAPSHOT_ORDERS + ") i");
-        }
+        SnapshotRows.insert(stack, "snap", SNAPSHOT_USERS, SNAPSHOT_ORDERS);
         ConnectorRegistration.Result registration = stack.registerConnector();
         assertThat(registration.succeeded()).as(registration.output()).isTrue();
         reader = TopicReader.of(stack, usersTopic, ordersTopic, heartbeatTopic);

@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -58,6 +58,7 @@ class DashboardQueriesTest {
     /** Rows that only appear with time, e.g. the first tombstone after the first delete: wait this long for them. */
     private static final Duration DATA_WAIT = Duration.ofMinutes(3);
 
+    @AutoClose
     private LocalStack stack;
     private PrometheusApi prometheus;
     private List<DashboardFile> dashboards;
@@ -71,13 +72,6 @@ class DashboardQueriesTest {
         stack = LiveMonitoring.start();
         prometheus = new PrometheusApi(stack.prometheusUrl());
         LiveMonitoring.awaitScraped(prometheus);
-    }
-
-    @AfterAll
-    void stop() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

@@ -97,10 +97,7 @@ class InfrastructureFaultsTest {
     @Order(1)
     void kafkaBrokerKilledAndStartedOnItsLogDirectory() throws Exception {
         // Rows for the probes' snapshots to copy (the finding's table held thousands); captured as creates here.
-        try (Connection c = stack.postgres().connect(); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO users (name, email) SELECT 'probe ' || i, 'probe' || i || '@example.com' "
-                    + "FROM generate_series(1, " + SNAPSHOT_ROWS + ") i");
-        }
+        SnapshotRows.insert(stack, "probe", SNAPSHOT_ROWS, 0);
         reconciliation.expect("users", "c", SNAPSHOT_ROWS);
         try (SnapshotProbe waited = new SnapshotProbe(stack, "probe-waited");
              SnapshotProbe unwaited = new SnapshotProbe(stack, "probe-unwaited")) {

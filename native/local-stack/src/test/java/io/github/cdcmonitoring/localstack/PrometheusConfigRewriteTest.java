@@ -51,11 +51,7 @@ class PrometheusConfigRewriteTest {
                 Map.of("static_configs", List.of(Map.of("targets", List.of("127.0.0.1:19093"))))));
 
         // promtool checks the copy as Prometheus would load it, rule files included.
-        Process promtool = new ProcessBuilder("promtool", "check", "config", copy.toString())
-                .redirectErrorStream(true).start();
-        assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(promtool.exitValue()).as(output).isZero();
+        String output = promtoolAccepts(copy);
         // every shipped rule file, loaded through the rewritten absolute glob
         assertThat(output).contains("SUCCESS: " + RuleFiles.ruleFiles(SHIPPED.getParent().resolve("rules")).size()
                 + " rule files found");
@@ -91,11 +87,7 @@ class PrometheusConfigRewriteTest {
                     .isEqualTo(s.forDuration().isZero() ? s.forDuration()
                             : java.time.Duration.ofSeconds(Math.max(1, s.forDuration().toSeconds() / 8)));
         }
-        Process promtool = new ProcessBuilder("promtool", "check", "config", copy.toString())
-                .redirectErrorStream(true).start();
-        assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(promtool.exitValue()).as(output).isZero();
+        promtoolAccepts(copy);
     }
 
     @Test
@@ -136,5 +128,15 @@ class PrometheusConfigRewriteTest {
 
     private static Map<String, Object> load(Path file) throws IOException {
         return new Yaml().load(Files.readString(file));
+    }
+
+    /** {@code promtool check config} passes on the copy, rule files included; returns what it printed. */
+    private static String promtoolAccepts(Path config) throws IOException, InterruptedException {
+        Process promtool = new ProcessBuilder("promtool", "check", "config", config.toString())
+                .redirectErrorStream(true).start();
+        assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(promtool.exitValue()).as(output).isZero();
+        return output;
     }
 }

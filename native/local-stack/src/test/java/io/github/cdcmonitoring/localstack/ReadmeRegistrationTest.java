@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,18 +32,12 @@ class ReadmeRegistrationTest {
     private static final String README_CONNECT = "localhost:8083";
     private static final String README_DATABASE_PORT = "\"database.port\": \"5432\"";
 
+    @AutoClose
     private static LocalStack stack;
 
     @BeforeAll
     static void start() {
         stack = LocalStack.builder().registerConnector(false).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

@@ -44,16 +44,13 @@ final class StackGenerator {
     /** GENERATOR_MAX_OPS 0: until stopped. */
     private static Map<String, String> environment(LocalStack stack, int operationsPerSecond, int metricsPort,
                                                    long maxOperations) {
-        return Map.of(
-                "PGHOST", stack.postgres().host(),
-                "PGPORT", Integer.toString(stack.postgres().port()),
-                "PGDATABASE", stack.postgres().database(),
-                "PGUSER", stack.postgres().superuser(),
-                "PGPASSWORD", stack.postgres().superuserPassword(),
+        Map<String, String> environment = stack.postgres().clientEnvironment();
+        environment.putAll(Map.of(
                 "GENERATOR_RATE", Integer.toString(operationsPerSecond),
                 "GENERATOR_MAX_OPS", Long.toString(maxOperations),
                 "GENERATOR_THREADS", "2",
                 "GENERATOR_MIX", "users=25,orders=45,updates=20,deletes=10",
-                "GENERATOR_METRICS_PORT", Integer.toString(metricsPort));
+                "GENERATOR_METRICS_PORT", Integer.toString(metricsPort)));
+        return environment;
     }
 }

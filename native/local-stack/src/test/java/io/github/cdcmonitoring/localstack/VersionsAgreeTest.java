@@ -72,21 +72,13 @@ class VersionsAgreeTest {
      */
     @Test
     void installedPrometheusAndPromtoolAreThePinnedLine() {
-        ProgramVersion pin = ProgramVersion.pinned("PROMETHEUS_VERSION", env.get("PROMETHEUS_VERSION"));
-        for (String program : List.of("prometheus", "promtool")) {
-            assertThat(installed(program).line())
-                    .as(program + " --version vs PROMETHEUS_VERSION=" + env.get("PROMETHEUS_VERSION") + " in .env")
-                    .isEqualTo(pin.line());
-        }
+        assertInstalledIsThePinnedLine("PROMETHEUS_VERSION", "prometheus");
+        assertInstalledIsThePinnedLine("PROMETHEUS_VERSION", "promtool");
     }
 
     @Test
     void installedPostgresExporterIsThePinnedLine() {
-        ProgramVersion pin = ProgramVersion.pinned("POSTGRES_EXPORTER_VERSION", env.get("POSTGRES_EXPORTER_VERSION"));
-        assertThat(installed("prometheus-postgres-exporter", "postgres_exporter").line())
-                .as("postgres_exporter --version vs POSTGRES_EXPORTER_VERSION=" + env.get("POSTGRES_EXPORTER_VERSION")
-                        + " in .env")
-                .isEqualTo(pin.line());
+        assertInstalledIsThePinnedLine("POSTGRES_EXPORTER_VERSION", "prometheus-postgres-exporter", "postgres_exporter");
     }
 
     /*
@@ -95,21 +87,21 @@ class VersionsAgreeTest {
      */
     @Test
     void installedAlertmanagerAndAmtoolAreThePinnedLine() {
-        ProgramVersion pin = ProgramVersion.pinned("ALERTMANAGER_VERSION", env.get("ALERTMANAGER_VERSION"));
-        assertThat(installed("prometheus-alertmanager", "alertmanager").line())
-                .as("alertmanager --version vs ALERTMANAGER_VERSION=" + env.get("ALERTMANAGER_VERSION") + " in .env")
-                .isEqualTo(pin.line());
-        assertThat(installed("amtool").line())
-                .as("amtool --version vs ALERTMANAGER_VERSION=" + env.get("ALERTMANAGER_VERSION") + " in .env")
-                .isEqualTo(pin.line());
+        assertInstalledIsThePinnedLine("ALERTMANAGER_VERSION", "prometheus-alertmanager", "alertmanager");
+        assertInstalledIsThePinnedLine("ALERTMANAGER_VERSION", "amtool");
     }
 
     /* The native stack runs the installed node_exporter where compose runs NODE_EXPORTER_VERSION. */
     @Test
     void installedNodeExporterIsThePinnedLine() {
-        ProgramVersion pin = ProgramVersion.pinned("NODE_EXPORTER_VERSION", env.get("NODE_EXPORTER_VERSION"));
-        assertThat(installed("prometheus-node-exporter", "node_exporter").line())
-                .as("node_exporter --version vs NODE_EXPORTER_VERSION=" + env.get("NODE_EXPORTER_VERSION") + " in .env")
+        assertInstalledIsThePinnedLine("NODE_EXPORTER_VERSION", "prometheus-node-exporter", "node_exporter");
+    }
+
+    /** The first of {@code names} on PATH has the major.minor of {@code pinKey} in .env. */
+    private void assertInstalledIsThePinnedLine(String pinKey, String... names) {
+        ProgramVersion pin = ProgramVersion.pinned(pinKey, env.get(pinKey));
+        assertThat(installed(names).line())
+                .as("%s --version vs %s=%s in .env", names[names.length - 1], pinKey, env.get(pinKey))
                 .isEqualTo(pin.line());
     }
 

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -470,6 +471,17 @@ public final class RepoPostgres implements AutoCloseable {
 
     public String superuserPassword() {
         return superuserPassword;
+    }
+
+    /** libpq's variables for a client of this database as the superuser: PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD. */
+    public Map<String, String> clientEnvironment() {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("PGHOST", host());
+        environment.put("PGPORT", Integer.toString(port));
+        environment.put("PGDATABASE", database);
+        environment.put("PGUSER", superuser);
+        environment.put("PGPASSWORD", superuserPassword);
+        return environment;
     }
 
     /** Password of cdc_capture, the role the connector logs in as. */

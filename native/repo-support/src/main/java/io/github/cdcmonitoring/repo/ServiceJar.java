@@ -21,8 +21,11 @@ import org.yaml.snakeyaml.Yaml;
  * One of the repository's service jars (data-generator, change-exporter) run as compose runs its image: with the JVM
  * options of the module's Dockerfile ENTRYPOINT and an environment holding nothing a service reads but what the caller
  * sets. The native stack, the benchmark and the tests start the jars through it, and wait for their log lines with it.
+ *
+ * @param jar the runnable jar
+ * @param dockerfile the module's Dockerfile, whose ENTRYPOINT gives the JVM options
  */
-public final class ServiceJar {
+public record ServiceJar(Path jar, Path dockerfile) {
 
     /**
      * Inherited variables a child must not see: the settings the services read (a PGPASSWORD or GENERATOR_MAX_OPS in
@@ -34,14 +37,6 @@ public final class ServiceJar {
     /** What both services log once their /metrics is served; group 1 is the port. */
     public static final Pattern METRICS_LINE = Pattern.compile("metrics at http://localhost:(\\d+)/metrics");
 
-    private final Path jar;
-    private final Path dockerfile;
-
-    private ServiceJar(Path jar, Path dockerfile) {
-        this.jar = jar;
-        this.dockerfile = dockerfile;
-    }
-
     /** {@code <module>/target/<module>.jar}, or an error naming {@code buildCommand}, which makes it. */
     public static ServiceJar of(RepoFiles repo, String module, String buildCommand) {
         Path jar = repo.root().resolve(module).resolve("target").resolve(module + ".jar");
@@ -50,10 +45,6 @@ public final class ServiceJar {
                     + buildCommand);
         }
         return new ServiceJar(jar, repo.root().resolve(module).resolve("Dockerfile"));
-    }
-
-    public Path jar() {
-        return jar;
     }
 
     /**
