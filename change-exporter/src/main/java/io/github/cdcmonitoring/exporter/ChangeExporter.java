@@ -1,9 +1,9 @@
 package io.github.cdcmonitoring.exporter;
 
+import io.github.cdcmonitoring.service.ProgressLine;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -101,7 +101,9 @@ final class ChangeExporter implements AutoCloseable {
     private void consume(KafkaConsumer<byte[], byte[]> kafka) {
         kafka.subscribe(config.topicPattern(), commitBeforeRevoke(kafka));
         LOG.info("subscribed to topics matching {} as group {}", config.topicPattern().pattern(), config.groupId());
-        ProgressLog progress = new ProgressLog(clockMillis.getAsLong());
+        // Events per second since the last line, the totals, the lag.
+        ProgressLine progress = new ProgressLine(LOG::info, "events", PROGRESS_INTERVAL_MILLIS,
+                clockMillis.getAsLong());
         long nextLagRefresh = 0;
         long lastCommit = 0;
         uncommitted = false;
@@ -119,7 +121,8 @@ final class ChangeExporter implements AutoCloseable {
                     refreshLag(kafka);
                     nextLagRefresh = now + LAG_REFRESH_MILLIS;
                 }
-                progress.logIfDue(now);
+                progress.logIfDue(now, totals.changeEvents(),
+                        () -> "; " + totals.describe() + "; lag " + metrics.totalLag() + " records");
             }
         } catch (WakeupException e) {
             // stop(): fall through to the final commit
@@ -166,29 +169,6 @@ final class ChangeExporter implements AutoCloseable {
             kafka.commitSync(Duration.ofSeconds(5));
         } catch (KafkaException e) {
             LOG.warn("could not commit the last batch on shutdown ({}); a restart counts it again", e.toString());
-        }
-    }
-
-    /** A progress line every PROGRESS_INTERVAL_MILLIS: events per second since the last line, the totals, the lag. */
-    private final class ProgressLog {
-
-        private long lastMillis;
-        private long eventsThen;
-
-        ProgressLog(long nowMillis) {
-            this.lastMillis = nowMillis;
-        }
-
-        void logIfDue(long nowMillis) {
-            if (nowMillis - lastMillis < PROGRESS_INTERVAL_MILLIS) {
-                return;
-            }
-            long events = totals.changeEvents();
-            LOG.info("progress: {} events/s; {}; lag {} records",
-                    String.format(Locale.ROOT, "%.1f", (events - eventsThen) * 1000.0 / (nowMillis - lastMillis)),
-                    totals.describe(), metrics.totalLag());
-            eventsThen = events;
-            lastMillis = nowMillis;
         }
     }
 

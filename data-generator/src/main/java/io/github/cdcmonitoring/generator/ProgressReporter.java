@@ -1,6 +1,6 @@
 package io.github.cdcmonitoring.generator;
 
-import java.util.Locale;
+import io.github.cdcmonitoring.service.ProgressLine;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +16,7 @@ final class ProgressReporter implements AutoCloseable {
     private final CommittedCounts counts;
     private final GeneratorMetrics metrics;
     private final ScheduledExecutorService timer;
-    private long lastOperations;
-    private long lastNanos = System.nanoTime();
+    private final ProgressLine line = new ProgressLine(LOG::info, "ops", 0, System.currentTimeMillis());
 
     ProgressReporter(CommittedCounts counts, GeneratorMetrics metrics) {
         this.counts = counts;
@@ -30,14 +29,11 @@ final class ProgressReporter implements AutoCloseable {
         timer.scheduleAtFixedRate(this::report, INTERVAL_SECONDS, INTERVAL_SECONDS, TimeUnit.SECONDS);
     }
 
+    /** Called by the timer every interval, so the line is always due. */
     private void report() {
-        long now = System.nanoTime();
         long operations = counts.operations();
-        double rate = (operations - lastOperations) / ((now - lastNanos) / 1e9);
-        lastOperations = operations;
-        lastNanos = now;
-        LOG.info("progress: {} ops/s, {} operations committed ({}), errors {}",
-                String.format(Locale.ROOT, "%.1f", rate), operations, counts.describeRows(), metrics.errors());
+        line.logIfDue(System.currentTimeMillis(), operations, () -> ", " + operations + " operations committed ("
+                + counts.describeRows() + "), errors " + metrics.errors());
     }
 
     @Override

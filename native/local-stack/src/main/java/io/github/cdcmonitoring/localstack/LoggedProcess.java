@@ -1,6 +1,8 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.repo.LeftoverReaper;
 import io.github.cdcmonitoring.repo.ServiceJar;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * What {@link ForkedJvm} and {@link NativeProcess} share: one command started with its output appended to a log file,
  * stopped with SIGTERM (SIGKILL after the grace period) or killed, and reported with the end of its log if it exits
- * while it should be running. Subclasses build the command and may hook into killing and exiting.
+ * while it should be running. While it runs it is registered with {@link LeftoverReaper}, so it ends with this JVM
+ * however this JVM ends (SIGTERM, SIGKILL five seconds later), as PostgreSQL does. Subclasses build the command.
  */
 abstract class LoggedProcess implements ChildProcess {
 
@@ -45,12 +48,18 @@ abstract class LoggedProcess implements ChildProcess {
         return command;
     }
 
-    /** Called before SIGKILL is sent to {@code process}. */
-    void beforeKill(Process process) {
+    /**
+     * What the leftover watcher finds in the process's command line before it signals it: the whole command, less
+     * a leading {@code setsid}, which execs the program in the same process.
+     */
+    private String marker() {
+        List<String> program = command.get(0).endsWith("/setsid") ? command.subList(1, command.size()) : command;
+        return String.join(" ", program);
     }
 
-    /** Called once {@code process} has exited (or been found exited), to release what the subclass ties to it. */
-    void afterExit(Process process) {
+    /** The process has exited (or been found exited): the watcher need not stop it any more. */
+    private void afterExit(Process process) {
+        LeftoverReaper.forgetProcess(process.pid());
     }
 
     @Override
@@ -61,7 +70,7 @@ abstract class LoggedProcess implements ChildProcess {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        // stdin stays a pipe (Redirect.PIPE), which NativeProcess relies on.
+        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         ServiceJar.environment(builder.environment(), environment);
         try {
             logStart = Files.exists(logFile) ? Files.size(logFile) : 0;
@@ -69,6 +78,7 @@ abstract class LoggedProcess implements ChildProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
+        LeftoverReaper.watchProcess(process.pid(), "TERM", marker());
     }
 
     @Override
@@ -103,7 +113,6 @@ abstract class LoggedProcess implements ChildProcess {
         if (process == null) {
             return;
         }
-        beforeKill(process);
         process.destroyForcibly();
         if (!waitFor(Duration.ofSeconds(30))) {
             throw new IllegalStateException(name + " (pid " + process.pid() + ") survived SIGKILL for 30 s");

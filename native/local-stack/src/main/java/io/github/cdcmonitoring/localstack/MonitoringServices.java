@@ -20,26 +20,25 @@ final class MonitoringServices {
      * {@code java -jar data-generator.jar} writing into the stack's database; the compose service's role and password
      * (PGUSER, PGPASSWORD in {@code generatorWorkload}) replace the superuser's.
      */
-    static ServiceProcess generator(StackConfiguration.Monitoring settings, RepoPostgres db, int metricsPort, Path dir,
-                                    Path forkMainDir) {
+    static ServiceProcess generator(StackConfiguration.Monitoring settings, RepoPostgres db, int metricsPort, Path dir) {
         Map<String, String> environment = db.clientEnvironment();
         environment.putAll(settings.generatorWorkload());
         environment.put("GENERATOR_METRICS_PORT", Integer.toString(metricsPort));
         ForkedJvm jvm = ForkedJvm.ofJar("data generator", settings.generatorJar(), environment,
-                dir.resolve("data-generator.log"), forkMainDir);
+                dir.resolve("data-generator.log"));
         String metrics = metricsUrl(metricsPort);
         return new ServiceProcess(jvm, metrics, metrics, body -> true, "HTTP 200");
     }
 
     /** {@code java -jar change-exporter.jar} consuming every table topic of the connector. */
     static ServiceProcess changeExporter(StackConfiguration.Monitoring settings, String bootstrapServers,
-                                         String topicPattern, int metricsPort, Path dir, Path forkMainDir) {
+                                         String topicPattern, int metricsPort, Path dir) {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         environment.put("CHANGE_EXPORTER_TOPIC_PATTERN", topicPattern);
         environment.put("CHANGE_EXPORTER_METRICS_PORT", Integer.toString(metricsPort));
         ForkedJvm jvm = ForkedJvm.ofJar("change exporter", settings.changeExporterJar(), environment,
-                dir.resolve("change-exporter.log"), forkMainDir);
+                dir.resolve("change-exporter.log"));
         String metrics = metricsUrl(metricsPort);
         return new ServiceProcess(jvm, metrics, metrics, body -> true, "HTTP 200");
     }

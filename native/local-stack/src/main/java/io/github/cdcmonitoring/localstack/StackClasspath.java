@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * The classpath the forked broker and Connect worker run on: Kafka's jars as the kafka-runtime module collects them
- * in {@code native/kafka-runtime/target/libs} (the images' {@code /kafka/libs}), behind a folder holding nothing but the
- * launcher classes ({@link ForkMain} and, for the broker, {@link KafkaBrokerMain}). The Debezium connector is not on
- * it: Connect loads it from {@code plugin.path}, as in the image.
+ * in {@code native/kafka-runtime/target/libs} (the images' {@code /kafka/libs}), for the broker behind a folder holding
+ * nothing but {@link KafkaBrokerMain}'s class file. The Debezium connector is not on it: Connect loads it from
+ * {@code plugin.path}, as in the image.
  *
  * <p>Why not local-stack's own runtime classpath, as before: it also carries what the harness itself needs (pgjdbc,
  * commons-compress and xz for the PostgreSQL binaries, SnakeYAML, the project's modules), and Maven's "nearest wins"
@@ -31,10 +32,10 @@ final class StackClasspath {
     private StackClasspath() {
     }
 
-    /** The classpath of a forked broker or worker: {@code launcherDir} first, then every jar of Kafka's libs. */
-    static String forked(Path launcherDir) {
+    /** The classpath of a forked broker or worker: {@code launcherDir} first if any, then every jar of Kafka's libs. */
+    static String forked(Optional<Path> launcherDir) {
         List<String> entries = new ArrayList<>();
-        entries.add(launcherDir.toString());
+        launcherDir.ifPresent(dir -> entries.add(dir.toString()));
         kafkaLibs().forEach(jar -> entries.add(jar.toString()));
         return String.join(File.pathSeparator, entries);
     }

@@ -143,13 +143,12 @@ record StackStartup(StackConfiguration config, LocalStack stack, StartedComponen
     private void startAllServices(StackConfiguration.Monitoring settings) {
         StackConfiguration.StackPorts ports = config.ports;
         RepoPostgres pg = stack.postgres();
-        Path forkMain = stack.dir("fork-main");
 
         IntFunction<ServiceProcess> generator = port -> MonitoringServices.generator(settings, pg, port,
-                stack.dir("data-generator"), forkMain);
+                stack.dir("data-generator"));
         String topicPattern = new TopicNames(stack.topicPrefix()).allTablesPattern();
         IntFunction<ServiceProcess> changeExporter = port -> MonitoringServices.changeExporter(settings,
-                stack.bootstrapServers(), topicPattern, port, stack.dir("change-exporter"), forkMain);
+                stack.bootstrapServers(), topicPattern, port, stack.dir("change-exporter"));
         IntFunction<ServiceProcess> postgresExporter = port -> MonitoringServices.postgresExporter(settings, port,
                 stack.dir("postgres-exporter"));
         IntFunction<ServiceProcess> nodeExporter = port -> MonitoringServices.nodeExporter(settings,

@@ -30,15 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * root, on .env's ports, monitoring included): PostgreSQL, the broker, the worker, the data generator, the change
  * exporter, postgres_exporter, Prometheus and Alertmanager end within {@link #EXIT_LIMIT_MS}, the temporary directories go, and the
  * same command then starts again on the same ports (its port check refuses a port still held). SIGKILL runs no shutdown
- * hook: only the children themselves (ForkMain, the native programs' wrappers) and the leftover watcher
- * (postgres-harness) can clean up. An integration test: it needs the packaged jar and its {@code target/lib}.
+ * hook: only the leftover watcher (repo-support's LeftoverReaper), with which every child is registered, can clean
+ * up. An integration test: it needs the packaged jar and its {@code target/lib}.
  */
 class LocalStackKillIT {
 
     private static final long READY_LIMIT_MS = 300_000;
     /**
-     * Every process gone: ForkMain notices the parent's death within 250 ms and halts its JVM 5 s later at most; the
-     * native programs' wrappers read end-of-file at once; PostgreSQL gets SIGQUIT from the watcher.
+     * Every process gone: the watcher reads end-of-file at once, sends PostgreSQL SIGQUIT and every other child
+     * SIGTERM, and SIGKILLs what is left 5 s later.
      */
     private static final long EXIT_LIMIT_MS = 10_000;
     /** In the leftover watcher's command line (its registry file, repo-support's LeftoverReaper). */

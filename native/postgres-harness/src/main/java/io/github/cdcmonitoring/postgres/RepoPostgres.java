@@ -254,7 +254,8 @@ public final class RepoPostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binaries.postgres(), e);
         }
-        LeftoverReaper.watchProcess(postmaster.pid(), dataDir.toString());
+        // SIGQUIT: PostgreSQL's immediate shutdown, which also ends its backends.
+        LeftoverReaper.watchProcess(postmaster.pid(), "QUIT", dataDir.toString());
     }
 
     /** Thrown while starting when the server exited because its port was taken. */

@@ -22,11 +22,13 @@ import org.slf4j.LoggerFactory;
  * SIGKILL, a crash, surefire ending a hung fork. Shutdown hooks do not run then, and PostgreSQL does not notice its
  * parent's death, so it would keep its port and its data directory.
  *
- * <p>A small {@code sh} watcher, started once per JVM in a session of its own (Ctrl-C does not reach it), reads its
- * stdin, a pipe whose only writer is this JVM. The kernel closes that pipe when the JVM ends, however it ends; the
- * watcher then reads this JVM's registry file, stops each registered process that is still running (checking that
- * its command line still names its data directory, so a reused pid is never hit), waits until no process names a
- * registered directory any more (bounded), and removes each registered directory. A JVM that exits after closing everything leaves an empty registry, and the watcher just
+ * <p>The one way the project's children die with the JVM that started them: PostgreSQL, the broker and Connect,
+ * the service jars and the native programs are all registered here. A small {@code sh} watcher, started once per JVM
+ * in a session of its own (Ctrl-C does not reach it), reads its stdin, a pipe whose only writer is this JVM. The kernel
+ * closes that pipe when the JVM ends, however it ends; the watcher then reads this JVM's registry file, sends each
+ * registered process that is still running its own stop signal (checking that its command line still holds the
+ * marker it was registered with, so a reused pid is never hit), SIGKILLs what is left five seconds later, waits
+ * until no process names a registered directory any more (bounded), and removes each registered directory. A JVM that exits after closing everything leaves an empty registry, and the watcher just
  * exits.
  *
  * <p>The next start waits for an earlier run's watcher to finish ({@link #settleEarlierRuns}), and should that
@@ -37,13 +39,15 @@ public final class LeftoverReaper {
     private static final Logger LOG = LoggerFactory.getLogger(LeftoverReaper.class);
     private static final String PREFIX = "cdc-monitoring-reaper-";
     private static final long OWNER = ProcessHandle.current().pid();
-    /** A killed local stack's watcher: 10 s for the server at most, then up to 30 s for the forked JVMs. */
+    /** A killed local stack's watcher: 5 s for its processes at most, then up to 30 s for whatever names its folders. */
     private static final Duration EARLIER_RUN_WAIT = Duration.ofSeconds(45);
+    /** The stop signals a process may be registered with (the watcher's kill takes the name). */
+    private static final List<String> STOP_SIGNALS = List.of("TERM", "QUIT", "INT");
 
     /**
-     * The watcher: waits for EOF on stdin; SIGQUITs (immediate shutdown) the registered processes, SIGKILLs any left
-     * after ten seconds; waits up to thirty seconds for every process whose command line names a registered directory
-     * to end (forked JVMs whose logs and data live there exit by themselves once this JVM is gone); removes the
+     * The watcher: waits for EOF on stdin; sends each registered process its stop signal (QUIT: PostgreSQL's immediate
+     * shutdown; TERM: a JVM's shutdown hooks, a Go program's clean exit), SIGKILLs any left after five seconds; waits
+     * up to thirty seconds for every process whose command line names a registered directory to end; removes the
      * directories.
      */
     private static final String WATCHER = """
@@ -57,12 +61,14 @@ public final class LeftoverReaper {
               return 1
             }
             signal() {
-              while read -r kind pid marker; do
-                [ "$kind" = pid ] && names "$pid" "$marker" && kill "-$1" "$pid" 2>/dev/null
+              while read -r kind pid stop marker; do
+                [ "$kind" = pid ] || continue
+                [ "$1" = own ] && sig=$stop || sig=$1
+                names "$pid" "$marker" && kill "-$sig" "$pid" 2>/dev/null
               done < "$reg"
             }
             registered_alive() {
-              while read -r kind pid marker; do
+              while read -r kind pid stop marker; do
                 [ "$kind" = pid ] && names "$pid" "$marker" && return 0
               done < "$reg"
               return 1
@@ -78,9 +84,9 @@ public final class LeftoverReaper {
               done < "$reg"
               return 1
             }
-            signal QUIT
+            signal own
             i=0
-            while [ "$i" -lt 100 ] && registered_alive; do sleep 0.1; i=$((i + 1)); done
+            while [ "$i" -lt 50 ] && registered_alive; do sleep 0.1; i=$((i + 1)); done
             signal KILL
             i=0
             while [ "$i" -lt 60 ] && dir_in_use; do sleep 0.5; i=$((i + 1)); done
@@ -108,14 +114,18 @@ public final class LeftoverReaper {
     }
 
     /**
-     * Stops process {@code pid} should this JVM die before {@link #forgetProcess}; {@code marker} is a string in its
-     * command line (its data directory), checked before any signal.
+     * Stops process {@code pid} should this JVM die before {@link #forgetProcess}: {@code stopSignal} (TERM, QUIT or
+     * INT), SIGKILL five seconds later. {@code marker} is a string in its command line (its data directory, or the
+     * whole command line), checked before any signal.
      */
-    public static void watchProcess(long pid, String marker) {
+    public static void watchProcess(long pid, String stopSignal, String marker) {
         if (marker.isBlank() || marker.contains("\n")) {
             throw new IllegalArgumentException("marker must be one non-blank line: " + marker);
         }
-        update("pid " + pid, "pid " + pid + " " + marker);
+        if (!STOP_SIGNALS.contains(stopSignal)) {
+            throw new IllegalArgumentException("stopSignal must be one of " + STOP_SIGNALS + ": " + stopSignal);
+        }
+        update("pid " + pid, "pid " + pid + " " + stopSignal + " " + marker);
     }
 
     public static void forgetProcess(long pid) {
@@ -226,10 +236,10 @@ public final class LeftoverReaper {
 
     private static void clean(List<String> lines) {
         for (String line : lines) {
-            String[] parts = line.split(" ", 3);
-            if (parts[0].equals("pid") && parts.length == 3) {
+            String[] parts = line.split(" ", 4);
+            if (parts[0].equals("pid") && parts.length == 4) {
                 ProcessHandle.of(Long.parseLong(parts[1]))
-                        .filter(p -> p.info().commandLine().map(c -> c.contains(parts[2])).orElse(false))
+                        .filter(p -> commandLine(p.pid()).contains(parts[3]))
                         .ifPresent(p -> {
                             p.destroyForcibly();
                             p.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> null).join();
@@ -241,6 +251,18 @@ public final class LeftoverReaper {
             if (parts[0].equals("dir") && parts.length == 2) {
                 TempDirectory.deleteRecursively(Path.of(parts[1]));
             }
+        }
+    }
+
+    /**
+     * The command line as the watcher reads it: /proc's arguments joined by spaces (the JDK's ProcessHandle.Info
+     * leaves a long one, such as a JVM's with Kafka's classpath, empty); empty once the process is gone.
+     */
+    private static String commandLine(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        } catch (IOException gone) {
+            return "";
         }
     }
 

@@ -90,8 +90,8 @@ public record ServiceJar(Path jar, Path dockerfile) {
         }
     }
 
-    /** {@code java <jvmOptions> -Djava.io.tmpdir=<tmpDir> -jar <jar>}, its environment set by {@link #environment}. */
-    public ProcessBuilder processBuilder(List<String> jvmOptions, Path tmpDir, Map<String, String> settings) {
+    /** {@code java <jvmOptions> -Djava.io.tmpdir=<tmpDir> -jar <jar>}. */
+    public List<String> command(List<String> jvmOptions, Path tmpDir) {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.addAll(jvmOptions);
@@ -99,7 +99,12 @@ public record ServiceJar(Path jar, Path dockerfile) {
         command.add("-Djava.io.tmpdir=" + tmpDir);
         command.add("-jar");
         command.add(jar.toString());
-        ProcessBuilder builder = new ProcessBuilder(command);
+        return command;
+    }
+
+    /** {@link #command} with its environment set by {@link #environment}. */
+    public ProcessBuilder processBuilder(List<String> jvmOptions, Path tmpDir, Map<String, String> settings) {
+        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, tmpDir));
         environment(builder.environment(), settings);
         return builder;
     }
