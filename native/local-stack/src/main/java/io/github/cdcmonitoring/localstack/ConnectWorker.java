@@ -1,5 +1,8 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.localstack.config.ConnectImageEntrypoint;
+import io.github.cdcmonitoring.localstack.config.PropertiesFile;
+import io.github.cdcmonitoring.localstack.process.ForkedJvm;
 import io.github.cdcmonitoring.repo.Waits;
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,7 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.localstack.config.YamlConfig;
+import io.github.cdcmonitoring.localstack.process.NativeProcess;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

@@ -1,5 +1,8 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.localstack.config.KafkaImageSettings;
+import io.github.cdcmonitoring.localstack.config.PropertiesFile;
+import io.github.cdcmonitoring.localstack.process.ForkedJvm;
 import io.github.cdcmonitoring.repo.TempDirectory;
 import io.github.cdcmonitoring.repo.Waits;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.localstack.process.Executables;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
 import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.TempDirectory;

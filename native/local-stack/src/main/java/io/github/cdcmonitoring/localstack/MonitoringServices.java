@@ -1,5 +1,10 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.localstack.config.AlertmanagerConfigRewrite;
+import io.github.cdcmonitoring.localstack.config.MountPoint;
+import io.github.cdcmonitoring.localstack.config.PrometheusConfigRewrite;
+import io.github.cdcmonitoring.localstack.process.ForkedJvm;
+import io.github.cdcmonitoring.localstack.process.NativeProcess;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.localstack.process.ChildProcess;
 import io.github.cdcmonitoring.repo.Waits;
 import java.nio.file.Path;
 import java.time.Duration;

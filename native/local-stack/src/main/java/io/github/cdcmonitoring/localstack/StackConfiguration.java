@@ -1,5 +1,8 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.localstack.config.ConnectImageEntrypoint;
+import io.github.cdcmonitoring.localstack.process.Executables;
+import io.github.cdcmonitoring.localstack.process.ProgramVersion;
 import io.github.cdcmonitoring.repo.ComposeFile;
 import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.RepoFiles;

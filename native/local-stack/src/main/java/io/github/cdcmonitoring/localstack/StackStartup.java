@@ -14,6 +14,8 @@ import static io.github.cdcmonitoring.localstack.Component.POSTGRES;
 import static io.github.cdcmonitoring.localstack.Component.POSTGRES_EXPORTER;
 import static io.github.cdcmonitoring.localstack.Component.PROMETHEUS;
 
+import io.github.cdcmonitoring.localstack.config.KafkaImageSettings;
+import io.github.cdcmonitoring.localstack.config.MountPoint;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.cdcmonitoring.localstack.config.AlertTiming;
 import io.github.cdcmonitoring.prometheus.RuleFiles;
 import java.time.Duration;
 import java.time.Instant;

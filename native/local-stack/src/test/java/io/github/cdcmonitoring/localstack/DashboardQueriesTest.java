@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.cdcmonitoring.grafana.DashboardFile;
 import io.github.cdcmonitoring.grafana.PanelQuery;
+import io.github.cdcmonitoring.localstack.config.MountPoint;
 import io.github.cdcmonitoring.prometheus.RuleFiles;
 import java.io.IOException;
 import java.nio.file.FileStore;

@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.cdcmonitoring.localstack.process.ForkedJvm;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import io.github.cdcmonitoring.repo.ServiceJar;
 import java.nio.file.Files;

@@ -3,6 +3,8 @@ package io.github.cdcmonitoring.localstack;
 import static io.github.cdcmonitoring.testsupport.ChildJvm.javaExecutable;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.cdcmonitoring.localstack.process.Executables;
+import io.github.cdcmonitoring.localstack.process.ProgramVersion;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

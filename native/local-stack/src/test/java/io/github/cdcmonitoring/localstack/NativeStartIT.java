@@ -2,6 +2,7 @@ package io.github.cdcmonitoring.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.cdcmonitoring.localstack.process.Executables;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

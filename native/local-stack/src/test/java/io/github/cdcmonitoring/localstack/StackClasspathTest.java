@@ -3,6 +3,8 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.cdcmonitoring.localstack.process.ForkedJvm;
+import io.github.cdcmonitoring.localstack.process.StackClasspath;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.File;
 import java.io.IOException;

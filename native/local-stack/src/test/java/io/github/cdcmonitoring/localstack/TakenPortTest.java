@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cdcmonitoring.localstack.process.StackClasspath;
 import io.github.cdcmonitoring.repo.FreePorts;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.File;

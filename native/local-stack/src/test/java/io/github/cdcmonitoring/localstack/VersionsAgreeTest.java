@@ -2,6 +2,8 @@ package io.github.cdcmonitoring.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.cdcmonitoring.localstack.process.Executables;
+import io.github.cdcmonitoring.localstack.process.ProgramVersion;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
 import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.RepoFiles;

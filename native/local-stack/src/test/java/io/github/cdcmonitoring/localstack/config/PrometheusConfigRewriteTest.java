@@ -1,9 +1,10 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.cdcmonitoring.prometheus.RuleFiles;
+import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import org.yaml.snakeyaml.Yaml;
 /** The native stack's copy of debezium-prometheus/prometheus.yml: only targets and rule paths differ. */
 class PrometheusConfigRewriteTest {
 
-    private static final Path SHIPPED = LiveMonitoring.repoFile("debezium-prometheus/prometheus.yml");
+    private static final Path SHIPPED = RepoFiles.locate().file("debezium-prometheus/prometheus.yml");
 
     @TempDir
     Path dir;
@@ -92,7 +93,7 @@ class PrometheusConfigRewriteTest {
 
     @Test
     void aWebhookIsAddedToEveryReceiverAndTheRestReadFromTheShippedFile() throws Exception {
-        Path shipped = LiveMonitoring.repoFile("debezium-prometheus/alertmanager.yml");
+        Path shipped = RepoFiles.locate().file("debezium-prometheus/alertmanager.yml");
         assertThat(AlertmanagerConfigRewrite.configFor(shipped, java.util.Optional.empty(), 1, dir.resolve("a.yml")))
                 .as("as shipped: the shipped file itself").isEqualTo(shipped);
         Path copy = AlertmanagerConfigRewrite.configFor(shipped, java.util.Optional.of("http://127.0.0.1:1/hook"), 4,

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.config;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.Set;
  * script's own becomes a server property ({@code .} is {@code _}, {@code _} is {@code __}, {@code -} is {@code ___},
  * as the image's docker/README.md says), and {@code KAFKA_HEAP_OPTS} goes to the JVM.
  */
-record KafkaImageSettings(Map<String, String> serverProperties, List<String> heap) {
+public record KafkaImageSettings(Map<String, String> serverProperties, List<String> heap) {
 
     /** kafka-server-start.sh's heap when KAFKA_HEAP_OPTS is not set. */
     private static final String SCRIPT_HEAP = "-Xmx1G -Xms1G";
@@ -22,7 +22,7 @@ record KafkaImageSettings(Map<String, String> serverProperties, List<String> hea
             "KAFKA_LOG4J_ROOT_LOGLEVEL", "KAFKA_LOG4J_LOGGERS", "KAFKA_TOOLS_LOG4J_LOGLEVEL", "KAFKA_JMX_HOSTNAME",
             "KAFKA_JMX_PORT");
 
-    static KafkaImageSettings of(Map<String, String> serviceEnvironment) {
+    public static KafkaImageSettings of(Map<String, String> serviceEnvironment) {
         Map<String, String> properties = new LinkedHashMap<>();
         serviceEnvironment.forEach((name, value) -> {
             if (name.startsWith("KAFKA_") && !SCRIPT_VARIABLES.contains(name)) {
@@ -34,7 +34,7 @@ record KafkaImageSettings(Map<String, String> serverProperties, List<String> hea
     }
 
     /** {@code LOG_CLEANER___X__Y_Z} → {@code log.cleaner-x_y.z}: the longest run of underscores decides first. */
-    static String propertyName(String variable) {
+    public static String propertyName(String variable) {
         return variable.toLowerCase(java.util.Locale.ROOT)
                 .replace("___", "\u0000").replace("__", "\u0001").replace('_', '.')
                 .replace('\u0000', '-').replace('\u0001', '_');

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

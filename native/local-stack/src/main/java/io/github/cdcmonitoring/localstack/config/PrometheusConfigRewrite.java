@@ -1,5 +1,6 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.config;
 
+import io.github.cdcmonitoring.localstack.LocalStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,10 +19,10 @@ import java.util.stream.Stream;
  * file (Prometheus resolves them against the folder of the file it reads, and the copy lives in a temporary folder).
  * The {@code alerting} section's Alertmanager (compose's {@code alertmanager:9093}) becomes the local one, at the port
  * of the {@code alertmanager} job. Scrape and evaluation intervals, labels and everything else are kept as shipped.
- * Only with {@link LocalStack.Builder#alertTimingDivisor} (tests that cannot wait for an alert's {@code for:}) are
+ * Only with {@code LocalStack.Builder.alertTimingDivisor} (tests that cannot wait for an alert's {@code for:}) are
  * the rule files copied too, each alert's {@code for:} divided and nothing else changed.
  */
-final class PrometheusConfigRewrite {
+public final class PrometheusConfigRewrite {
 
     private PrometheusConfigRewrite() {
     }
@@ -33,12 +34,12 @@ final class PrometheusConfigRewrite {
      * @throws IllegalStateException naming the job if the file scrapes a job with no local port, or a local
      *         component is not scraped by any job
      */
-    static void write(Path shipped, Map<String, Integer> ports, Path target) {
+    public static void write(Path shipped, Map<String, Integer> ports, Path target) {
         write(shipped, ports, target, 1);
     }
 
     /** As {@link #write(Path, Map, Path)}, with every alert's {@code for:} divided by {@code forDivisor}. */
-    static void write(Path shipped, Map<String, Integer> ports, Path target, int forDivisor) {
+    public static void write(Path shipped, Map<String, Integer> ports, Path target, int forDivisor) {
         Map<String, Object> config = YamlConfig.read(shipped);
         List<String> ruleFiles = resolveRuleFiles(shipped, config.get("rule_files"));
         config.put("rule_files", forDivisor == 1 ? ruleFiles

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * The mount point of the filesystem a path lives on, from {@code /proc/self/mountinfo} (Linux): what node_exporter's
  * filesystem collector names it by, so that the native stack can point it at the filesystem of PostgreSQL's data.
  */
-final class MountPoint {
+public final class MountPoint {
 
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
     /** mountinfo escapes space, tab, newline and backslash in paths as three octal digits. */
@@ -21,7 +21,7 @@ final class MountPoint {
     }
 
     /** The longest mount point that contains {@code path} (after resolving links). */
-    static String of(Path path) {
+    public static String of(Path path) {
         Path real;
         try {
             real = path.toRealPath();
@@ -49,7 +49,7 @@ final class MountPoint {
         return best;
     }
 
-    static String unescape(String field) {
+    public static String unescape(String field) {
         Matcher octal = OCTAL.matcher(field);
         StringBuilder out = new StringBuilder();
         while (octal.find()) {

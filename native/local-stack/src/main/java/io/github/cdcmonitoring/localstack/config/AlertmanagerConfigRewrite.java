@@ -1,5 +1,6 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.config;
 
+import io.github.cdcmonitoring.localstack.LocalStack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,13 +14,13 @@ import java.util.Optional;
 /**
  * The repository's {@code debezium-prometheus/alertmanager.yml} as the native stack runs it. As shipped it is used
  * as it is. Two builder options derive a copy instead, changing only what they name and reading everything else from
- * the shipped file: {@link LocalStack.Builder#alertWebhook} adds a {@code webhook_configs} entry (send_resolved) to
+ * the shipped file: {@code LocalStack.Builder.alertWebhook} adds a {@code webhook_configs} entry (send_resolved) to
  * every receiver, so that a test's own HTTP server receives exactly what a configured receiver would;
- * {@link LocalStack.Builder#alertTimingDivisor} divides the route tree's {@code group_interval} and
+ * {@code LocalStack.Builder.alertTimingDivisor} divides the route tree's {@code group_interval} and
  * {@code repeat_interval} ({@code group_wait} stays as shipped: it is what keeps a consequence that outlives its
  * inhibiting cause by a few seconds from being sent, and that time is real, not divided).
  */
-final class AlertmanagerConfigRewrite {
+public final class AlertmanagerConfigRewrite {
 
     private static final List<String> ROUTE_TIMINGS = List.of("group_interval", "repeat_interval");
 
@@ -27,7 +28,7 @@ final class AlertmanagerConfigRewrite {
     }
 
     /** The file to run: {@code shipped} itself, or a derived copy written to {@code target}. */
-    static Path configFor(Path shipped, Optional<String> webhook, int timingDivisor, Path target) {
+    public static Path configFor(Path shipped, Optional<String> webhook, int timingDivisor, Path target) {
         if (webhook.isEmpty() && timingDivisor == 1) {
             return shipped;
         }

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.process;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Programs looked up on PATH, as a shell would. */
-final class Executables {
+public final class Executables {
 
     private Executables() {
     }
 
     /** The first executable file called {@code name} in a PATH directory. */
-    static Optional<Path> find(String name) {
+    public static Optional<Path> find(String name) {
         String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
         for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
@@ -27,7 +27,7 @@ final class Executables {
     }
 
     /** The first of {@code names} found on PATH. */
-    static Optional<Path> findAny(String... names) {
+    public static Optional<Path> findAny(String... names) {
         for (String name : names) {
             Optional<Path> found = find(name);
             if (found.isPresent()) {

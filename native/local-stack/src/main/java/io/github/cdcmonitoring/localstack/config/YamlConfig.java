@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -17,20 +17,20 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * native stack's derived copies, and written back in block style; a node of the wrong kind is one line naming the
  * file and where.
  */
-final class YamlConfig {
+public final class YamlConfig {
 
     private YamlConfig() {
     }
 
     /** The document in block style, after a first line {@code # <header>} saying where it comes from. */
-    static String dump(String header, Object document) {
+    public static String dump(String header, Object document) {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setIndent(2);
         return "# " + header + "\n" + new Yaml(options).dump(document);
     }
 
-    static Map<String, Object> read(Path file) {
+    public static Map<String, Object> read(Path file) {
         try (Reader reader = Files.newBufferedReader(file)) {
             return map(new Yaml(new SafeConstructor(new LoaderOptions())).load(reader), file, "the top level");
         } catch (IOException e) {
@@ -39,14 +39,14 @@ final class YamlConfig {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object node, Path file, String where) {
+    public static Map<String, Object> map(Object node, Path file, String where) {
         if (!(node instanceof Map)) {
             throw new IllegalStateException(file + ": " + where + " is not a mapping");
         }
         return (Map<String, Object>) node;
     }
 
-    static List<?> list(Object node, Path file, String where) {
+    public static List<?> list(Object node, Path file, String where) {
         if (!(node instanceof List<?> list)) {
             throw new IllegalStateException(file + ": " + where + " is not a list");
         }

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Writes a Java properties file in the given key order (java.util.Properties would shuffle it and add a date). */
-final class PropertiesFile {
+public final class PropertiesFile {
 
     private PropertiesFile() {
     }
 
-    static void write(Path file, String comment, Map<String, String> properties) {
+    public static void write(Path file, String comment, Map<String, String> properties) {
         StringBuilder text = new StringBuilder("# ").append(comment).append('\n');
         properties.forEach((key, value) -> text.append(escape(key, true)).append('=')
                 .append(escape(value, false)).append('\n'));

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.process;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
  * "postgres_exporter, version 0.19.1 (...)") or as .env pins an image ("v3.5.3"), compared by major.minor: Debian
  * appends its own suffix to the patch, and a patch release changes no metric name or query result the stack relies on.
  */
-record ProgramVersion(int major, int minor, String text) {
+public record ProgramVersion(int major, int minor, String text) {
 
     private static final Pattern VERSION_LINE = Pattern.compile("version v?((\\d+)\\.(\\d+)\\S*)");
     private static final Pattern PIN = Pattern.compile("v?((\\d+)\\.(\\d+)\\S*)");
     private static final long TIMEOUT_SECONDS = 10;
 
     /** The version {@code program --version} prints; throws with one line if it prints none. */
-    static ProgramVersion of(Path program) {
+    public static ProgramVersion of(Path program) {
         String output;
         try {
             Process process = new ProcessBuilder(program.toString(), "--version").redirectErrorStream(true).start();
@@ -41,13 +41,13 @@ record ProgramVersion(int major, int minor, String text) {
     }
 
     /** The first "version X.Y..." in a program's output. */
-    static Optional<ProgramVersion> parse(String versionOutput) {
+    public static Optional<ProgramVersion> parse(String versionOutput) {
         Matcher m = VERSION_LINE.matcher(versionOutput);
         return m.find() ? Optional.of(of(m)) : Optional.empty();
     }
 
     /** An image tag pinned in .env, such as {@code v0.19.1}; throws naming the setting if it is no version. */
-    static ProgramVersion pinned(String setting, String value) {
+    public static ProgramVersion pinned(String setting, String value) {
         Matcher m = PIN.matcher(value);
         if (!m.matches()) {
             throw new IllegalArgumentException(setting + " in .env is " + value + ", not a version such as v1.2.3");
@@ -60,11 +60,11 @@ record ProgramVersion(int major, int minor, String text) {
     }
 
     /** "3.5", the line. */
-    String line() {
+    public String line() {
         return major + "." + minor;
     }
 
-    boolean olderThan(ProgramVersion other) {
+    public boolean olderThan(ProgramVersion other) {
         return major != other.major ? major < other.major : minor < other.minor;
     }
 

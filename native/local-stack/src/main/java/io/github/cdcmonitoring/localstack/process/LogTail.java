@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.process;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** The last lines of a child process's log file, for error messages. */
-final class LogTail {
+public final class LogTail {
 
     private static final int TAIL_BYTES = 16 * 1024;
 
@@ -16,7 +16,7 @@ final class LogTail {
     }
 
     /** What was appended to the log after byte {@code offset}, at most the last 1 MiB of it. */
-    static String since(Path logFile, long offset) {
+    public static String since(Path logFile, long offset) {
         try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
             long start = Math.max(offset, file.length() - 1024 * 1024);
             byte[] bytes = new byte[(int) Math.max(0, file.length() - start)];
@@ -28,7 +28,7 @@ final class LogTail {
         }
     }
 
-    static String of(Path logFile, int lines) {
+    public static String of(Path logFile, int lines) {
         if (!Files.exists(logFile)) {
             return "(no output)";
         }

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.process;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.Map;
  * in order; that it ends with this JVM even after a SIGKILL is {@link LoggedProcess}'s registration with the leftover
  * watcher, as for every child.
  */
-final class NativeProcess extends LoggedProcess {
+public final class NativeProcess extends LoggedProcess {
 
     private NativeProcess(String name, List<String> command, Map<String, String> environment, Path logFile) {
         super(name, command, environment, logFile);
@@ -25,7 +25,7 @@ final class NativeProcess extends LoggedProcess {
      * @param environment added to this process's environment
      * @param logFile where stdout and stderr go, appended across restarts
      */
-    static NativeProcess of(String name, Path program, List<String> args, Map<String, String> environment,
+    public static NativeProcess of(String name, Path program, List<String> args, Map<String, String> environment,
                             Path logFile) {
         List<String> command = new ArrayList<>();
         Executables.find("setsid").ifPresent(setsid -> command.add(setsid.toString()));

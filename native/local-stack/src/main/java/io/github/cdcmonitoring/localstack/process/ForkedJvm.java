@@ -1,5 +1,6 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.process;
 
+import io.github.cdcmonitoring.localstack.KafkaBrokerMain;
 import io.github.cdcmonitoring.repo.ServiceJar;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,11 +18,14 @@ import java.util.Optional;
  * ({@link #of}, see {@link StackClasspath}), the generator and the change exporter as {@code java -jar} with their
  * image's options ({@link #ofJar}). It ends with this JVM as every child does ({@link LoggedProcess}).
  */
-final class ForkedJvm extends LoggedProcess {
+public final class ForkedJvm extends LoggedProcess {
 
     /** kafka-run-class.sh's default KAFKA_JVM_PERFORMANCE_OPTS, which the broker and Connect scripts run with. */
-    static final List<String> KAFKA_RUN_CLASS_OPTIONS = List.of("-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+    public static final List<String> KAFKA_RUN_CLASS_OPTIONS = List.of("-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
+
+    /** The project's own classes, which are not on Kafka's classpath: one given as the main class is copied. */
+    private static final String PROJECT_PACKAGE = "io.github.cdcmonitoring.";
 
     private ForkedJvm(String name, List<String> command, Map<String, String> environment, Path logFile) {
         super(name, command, environment, logFile);
@@ -39,10 +43,10 @@ final class ForkedJvm extends LoggedProcess {
      * @param environment added to this process's environment, less what a service reads ({@link ServiceJar#environment})
      * @param logFile where stdout and stderr go, appended across restarts
      */
-    static ForkedJvm of(String name, List<String> jvmOptions, String mainClass, List<String> args,
+    public static ForkedJvm of(String name, List<String> jvmOptions, String mainClass, List<String> args,
                         Map<String, String> environment, Path logFile) {
         Optional<Path> launcher = Optional.empty();
-        if (mainClass.startsWith(ForkedJvm.class.getPackageName() + ".")) {
+        if (mainClass.startsWith(PROJECT_PACKAGE)) {
             launcher = Optional.of(copyClass(mainClass, logFile.toAbsolutePath().getParent().resolve("launcher")));
         }
         List<String> command = new ArrayList<>();
@@ -62,7 +66,7 @@ final class ForkedJvm extends LoggedProcess {
      * A service jar as its image runs it ({@link ServiceJar}: {@code java <the Dockerfile's options> -jar <jar>}), on
      * nothing but the jar: the local stack's own classpath (Kafka, Connect, log4j) must not leak into the program.
      */
-    static ForkedJvm ofJar(String name, ServiceJar jar, Map<String, String> environment, Path logFile) {
+    public static ForkedJvm ofJar(String name, ServiceJar jar, Map<String, String> environment, Path logFile) {
         return inASessionOfItsOwn(name, jar.command(jar.imageJvmOptions(), tmpDirBeside(logFile)), environment,
                 logFile);
     }

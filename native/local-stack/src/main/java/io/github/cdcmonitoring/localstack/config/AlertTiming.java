@@ -1,14 +1,15 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.config;
 
+import io.github.cdcmonitoring.localstack.LocalStack;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Alert timings divided for a test that cannot wait for them (see {@link LocalStack.Builder#alertTimingDivisor}): a
+ * Alert timings divided for a test that cannot wait for them (see {@code LocalStack.Builder.alertTimingDivisor}): a
  * Prometheus/Alertmanager duration such as {@code 2m} or {@code 1h30m} divided by a whole number, written in whole
  * seconds (at least 1 s). A divisor of 1 leaves every timing as shipped.
  */
-final class AlertTiming {
+public final class AlertTiming {
 
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w|y)");
     private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d|w|y))+");
@@ -17,7 +18,7 @@ final class AlertTiming {
     }
 
     /** {@code duration} divided by {@code divisor}, e.g. ("2m", 8) -> "15s"; the text itself for a divisor of 1. */
-    static String divide(String duration, int divisor) {
+    public static String divide(String duration, int divisor) {
         if (divisor < 1) {
             throw new IllegalArgumentException("alert timing divisor must be 1 or more, got " + divisor);
         }
@@ -27,7 +28,7 @@ final class AlertTiming {
         return Math.max(1, millis(duration) / 1000 / divisor) + "s";
     }
 
-    static long millis(String duration) {
+    public static long millis(String duration) {
         String text = duration.strip();
         if (!WHOLE.matcher(text).matches()) {
             throw new IllegalArgumentException("not a duration: " + duration);

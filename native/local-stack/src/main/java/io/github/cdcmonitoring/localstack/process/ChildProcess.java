@@ -1,10 +1,10 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.process;
 
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** A process the local stack starts and owns: a forked JVM or a native program, its output in a log file. */
-interface ChildProcess {
+public interface ChildProcess {
 
     /** For messages ("Prometheus"). */
     String name();

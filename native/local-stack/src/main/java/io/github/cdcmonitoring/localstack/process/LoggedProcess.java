@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.process;
 
 import io.github.cdcmonitoring.repo.LeftoverReaper;
 import io.github.cdcmonitoring.repo.ServiceJar;
@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * while it should be running. While it runs it is registered with {@link LeftoverReaper}, so it ends with this JVM
  * however this JVM ends (SIGTERM, SIGKILL five seconds later), as PostgreSQL does. Subclasses build the command.
  */
-abstract class LoggedProcess implements ChildProcess {
+public abstract class LoggedProcess implements ChildProcess {
 
     private final String name;
     private final List<String> command;
@@ -36,7 +36,7 @@ abstract class LoggedProcess implements ChildProcess {
     /** Where this start's output begins in the log, which is appended across restarts. */
     private long logStart;
 
-    LoggedProcess(String name, List<String> command, Map<String, String> environment, Path logFile) {
+    protected LoggedProcess(String name, List<String> command, Map<String, String> environment, Path logFile) {
         this.name = name;
         this.command = List.copyOf(command);
         this.environment = Map.copyOf(environment);
@@ -44,7 +44,7 @@ abstract class LoggedProcess implements ChildProcess {
     }
 
     /** The command line as started (the forks' classpath is checked from it). */
-    List<String> command() {
+    public List<String> command() {
         return command;
     }
 

@@ -1,4 +1,4 @@
-package io.github.cdcmonitoring.localstack;
+package io.github.cdcmonitoring.localstack.config;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,10 +35,10 @@ import java.util.Set;
  * The script rewrites existing lines with {@code sed}, which mangles values containing {@code @}, {@code &} or a
  * backslash; such values are refused here so the two cannot silently differ.
  */
-final class ConnectImageEntrypoint {
+public final class ConnectImageEntrypoint {
 
     /** Path of the image's plugin directory, set by its Dockerfile as CONNECT_PLUGIN_PATH. */
-    static final String IMAGE_PLUGIN_PATH = "/kafka/connect";
+    public static final String IMAGE_PLUGIN_PATH = "/kafka/connect";
 
     private static final String JSON_CONVERTER = "org.apache.kafka.connect.json.JsonConverter";
 
@@ -55,7 +55,7 @@ final class ConnectImageEntrypoint {
      * @param kafkaOpts KAFKA_OPTS (extra JVM options, the JMX agent among them), or an empty string
      * @param environment the variables the Connect process itself sees (the connector's ${env:...} values)
      */
-    record Result(Map<String, String> workerProperties, String heapOpts, String kafkaOpts,
+    public record Result(Map<String, String> workerProperties, String heapOpts, String kafkaOpts,
                   Map<String, String> environment) {
     }
 
@@ -66,7 +66,7 @@ final class ConnectImageEntrypoint {
      * @param composeEnvironment {@code services.connect.environment}, interpolated
      * @param hostName the address the container would have (HOST_NAME: the default REST and advertised host)
      */
-    static Result translate(Map<String, String> composeEnvironment, String hostName) {
+    public static Result translate(Map<String, String> composeEnvironment, String hostName) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CONNECT_PLUGIN_PATH", IMAGE_PLUGIN_PATH); // the image's Dockerfile ENV
         env.putAll(composeEnvironment);
@@ -146,7 +146,7 @@ final class ConnectImageEntrypoint {
     /** The stock connect-distributed.properties: its properties, and every key on a line, commented-out or not. */
     private record Stock(Map<String, String> properties, Set<String> lineKeys) {
 
-        static Stock load() {
+        public static Stock load() {
             String text;
             try (InputStream in = ConnectImageEntrypoint.class.getResourceAsStream("connect-distributed.properties")) {
                 if (in == null) {
