@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One process of the stack as the benchmark measures it. A JVM is one process; Prometheus runs under a small wrapper
- * shell of the native stack, measured with its children like PostgreSQL. PostgreSQL is the postmaster and its
+ * One process of the stack as the benchmark measures it. A JVM is one process, and so is Prometheus (measured as a
+ * tree all the same, in case a version forks helpers). PostgreSQL is the postmaster and its
  * children (backends, the WAL sender, background workers): their CPU adds up, with the time of children that have
  * exited (reaped into the postmaster's cutime/cstime); their resident memory is the sum of each one's private pages
  * plus the largest shared mapping once (shared buffers are mapped by every backend and would otherwise count many times).
@@ -21,7 +21,7 @@ record MeasuredProcess(String name, long pid, boolean processTree) {
         return new MeasuredProcess(name, pid, false);
     }
 
-    /** A process and its children, e.g. the native stack's wrapper shell around Prometheus and Prometheus itself. */
+    /** A process and its children (PostgreSQL's postmaster and its backends). */
     static MeasuredProcess tree(String name, long pid) {
         return new MeasuredProcess(name, pid, true);
     }
