@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * scratch copy of the repository's files (the real ones stay untouched) and run the same checks on it.
  */
 class LocalStackBadInputTest {
+
+    /** The .env ports: held or needed free here, so never while another test JVM holds or needs them. */
+    @AutoClose
+    private final EnvPortsLock envPorts = EnvPortsLock.take();
 
     private final RepoFiles repo = RepoFiles.locate();
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * machine has, minus the ones the case removes.
  */
 class MissingProgramsTest {
+
+    /** The .env ports: held or needed free here, so never while another test JVM holds or needs them. */
+    @AutoClose
+    private final EnvPortsLock envPorts = EnvPortsLock.take();
 
     @TempDir
     Path bin;
