@@ -6,8 +6,10 @@ import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.TempDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -334,9 +336,11 @@ public final class LocalStack implements AutoCloseable {
         Path binary = Executables.find("prometheus").orElseThrow(() -> new IllegalStateException("prometheus is "
                 + "not installed (not on PATH); install with: " + StackConfiguration.INSTALL_COMMAND));
         StackConfiguration.requirePrometheus3(binary, config.env);
+        List<String> jobNames = Arrays.stream(Component.values()).map(Component::job).flatMap(Optional::stream).toList();
+        int[] free = Ports.free(jobNames.size()); // distinct, unlike one choice per job
         Map<String, Integer> jobs = new LinkedHashMap<>();
-        for (Component component : Component.values()) {
-            component.job().ifPresent(job -> jobs.put(job, Ports.free(1)[0]));
+        for (int i = 0; i < jobNames.size(); i++) {
+            jobs.put(jobNames.get(i), free[i]);
         }
         jobs.put(Component.CONNECT_METRICS.job().orElseThrow(), connect().metricsPort());
         int port = jobs.get(Component.PROMETHEUS.job().orElseThrow());
