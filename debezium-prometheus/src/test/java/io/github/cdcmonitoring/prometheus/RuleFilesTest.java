@@ -29,7 +29,7 @@ class RuleFilesTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> SEVERITIES = Set.of("critical", "warning", "info");
     private static final Pattern ALERT_NAME =
-            Pattern.compile("(Connect|Debezium|Postgres|Cdc|ChangeExporter|DataGenerator|Prometheus)[A-Z][A-Za-z0-9]*");
+            Pattern.compile("(Kafka|Connect|Debezium|Postgres|Cdc|ChangeExporter|DataGenerator|Prometheus)[A-Z][A-Za-z0-9]*");
     private static final Pattern RECORD_NAME = Pattern.compile("[a-z_]+:[a-z0-9_]+:[a-z0-9_]+");
     private static final Pattern LABEL_REFERENCE = Pattern.compile("\\$labels\\.([a-zA-Z_][a-zA-Z0-9_]*)");
     /** {{ if $labels.x }}: the annotation handles series without x itself (ConnectTaskFailed's worker count). */

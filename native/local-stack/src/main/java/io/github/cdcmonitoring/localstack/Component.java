@@ -15,6 +15,8 @@ enum Component {
     KAFKA("kafka", "KAFKA_PORT", null),
     /** The broker's KRaft controller listener, which compose does not publish. */
     CONTROLLER("controller", null, null),
+    /** The JMX exporter agent inside the broker: Prometheus's {@code kafka} job. */
+    KAFKA_METRICS("kafka-metrics", "KAFKA_METRICS_PORT", "kafka"),
     CONNECT("connect", "CONNECT_PORT", null),
     /** The JMX exporter agent inside Connect: Prometheus's {@code connect} job. */
     CONNECT_METRICS("connect-metrics", "CONNECT_METRICS_PORT", "connect"),

@@ -1,6 +1,7 @@
 package io.github.cdcmonitoring.localstack;
 
 import io.github.cdcmonitoring.localstack.config.ConnectImageEntrypoint;
+import io.github.cdcmonitoring.localstack.config.JmxAgentOption;
 import io.github.cdcmonitoring.localstack.config.PropertiesFile;
 import io.github.cdcmonitoring.localstack.process.ForkedJvm;
 import io.github.cdcmonitoring.repo.Waits;
@@ -36,7 +37,6 @@ public final class ConnectWorker implements AutoCloseable {
     static final String MAIN_CLASS = "org.apache.kafka.connect.cli.ConnectDistributed";
     /** connect-distributed.sh's heap when KAFKA_HEAP_OPTS is not set; capped lower here (2 GiB in the script). */
     private static final List<String> DEFAULT_HEAP = List.of("-Xms256m", "-Xmx768m");
-    private static final String JMX_AGENT_JAR = "jmx_prometheus_javaagent";
 
     /** Where the worker finds its pieces. */
     record Settings(ConnectImageEntrypoint.Result image, String bootstrapServers, int restPort, int metricsPort,
@@ -95,35 +95,12 @@ public final class ConnectWorker implements AutoCloseable {
         jvmOptions.addAll(ForkedJvm.KAFKA_RUN_CLASS_OPTIONS);
         jvmOptions.add("-Dlog4j2.configurationFile=" + settings.log4jConfig());
         jvmOptions.add("-Dkafka.logs.dir=" + settings.workDir().resolve("logs"));
-        jvmOptions.addAll(kafkaOpts(settings));
+        jvmOptions.addAll(JmxAgentOption.localised("connect", settings.image().kafkaOpts(), settings.agentJar(),
+                settings.metricsPort(), settings.agentConfig()));
 
         ForkedJvm jvm = ForkedJvm.of("Kafka Connect", jvmOptions, MAIN_CLASS, List.of(propertiesFile.toString()),
                 settings.image().environment(), settings.workDir().resolve("connect.log"));
         return new ConnectWorker(settings, Collections.unmodifiableMap(properties), jvm);
-    }
-
-    /**
-     * KAFKA_OPTS from the compose file, with the JMX exporter agent pointed at the local jar, config and port
-     * (in the image: {@code -javaagent:/kafka/jmx-exporter/jmx_prometheus_javaagent.jar=8080:.../config.yml}).
-     */
-    private static List<String> kafkaOpts(Settings settings) {
-        List<String> options = new ArrayList<>();
-        boolean agent = false;
-        for (String option : words(settings.image().kafkaOpts())) {
-            if (option.startsWith("-javaagent:") && option.contains(JMX_AGENT_JAR)) {
-                options.add("-javaagent:" + settings.agentJar() + "=127.0.0.1:" + settings.metricsPort() + ":"
-                        + settings.agentConfig());
-                agent = true;
-            } else {
-                options.add(option);
-            }
-        }
-        if (!agent) {
-            throw new IllegalArgumentException("services.connect.environment.KAFKA_OPTS does not load the JMX "
-                    + "exporter (-javaagent:...jmx_prometheus_javaagent.jar=<port>:<config>): the compose stack "
-                    + "would export no metrics");
-        }
-        return options;
     }
 
     /** Shell word splitting of an unquoted $KAFKA_OPTS, as kafka-run-class.sh does. */

@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.localstack.config.JmxAgentOption;
 import io.github.cdcmonitoring.localstack.config.KafkaImageSettings;
 import io.github.cdcmonitoring.localstack.config.PropertiesFile;
 import io.github.cdcmonitoring.localstack.process.ForkedJvm;
@@ -27,8 +28,9 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * A single-node KRaft Kafka (combined broker and controller) in its own JVM on a loopback port, with the settings and
- * heap the compose stack's {@code kafka} service gives the image ({@link KafkaImageSettings}); only the addresses and
- * the log folder are this machine's.
+ * heap the compose stack's {@code kafka} service gives the image ({@link KafkaImageSettings}), and its JMX exporter
+ * agent serving the broker's metrics ({@code kafka-jmx-exporter/config.yml}); only the addresses and the log folder are
+ * this machine's.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -38,23 +40,31 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path workDir;
     private final int port;
     private final int controllerPort;
+    private final int metricsPort;
     private final Path log4jConfig;
     private final KafkaImageSettings settings;
+    private final MetricsAgent agent;
     private final ForkedJvm jvm;
 
-    private KafkaBroker(Path workDir, int port, int controllerPort, Path log4jConfig, KafkaImageSettings settings,
-            ForkedJvm jvm) {
+    /** The JMX exporter agent's jar and the rules it loads. */
+    record MetricsAgent(Path jar, Path rules) {
+    }
+
+    private KafkaBroker(Path workDir, int port, int controllerPort, int metricsPort, Path log4jConfig,
+            KafkaImageSettings settings, MetricsAgent agent, ForkedJvm jvm) {
         this.settings = settings;
         this.workDir = workDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.metricsPort = metricsPort;
+        this.agent = agent;
         this.log4jConfig = log4jConfig;
         this.jvm = jvm;
     }
 
     /** Starts the broker's JVM without waiting; {@link #awaitReady()} waits. */
-    static KafkaBroker launch(Path workDir, int port, int controllerPort, Path log4jConfig,
-            KafkaImageSettings settings) {
+    static KafkaBroker launch(Path workDir, int port, int controllerPort, int metricsPort, Path log4jConfig,
+            KafkaImageSettings settings, MetricsAgent agent) {
         Path dataDir = workDir.resolve("data");
         Map<String, String> config = new LinkedHashMap<>(settings.serverProperties());
         config.putAll(machineSettings(config.getOrDefault("node.id", "1"), port, controllerPort, dataDir));
@@ -62,22 +72,22 @@ public final class KafkaBroker implements AutoCloseable {
         PropertiesFile.write(properties, "KRaft broker+controller written by local-stack", config);
 
         ForkedJvm jvm = ForkedJvm.of("Kafka broker",
-                jvmOptions(settings.heap(), log4jConfig, workDir.resolve("logs")),
+                jvmOptions(settings, log4jConfig, workDir.resolve("logs"), agent, metricsPort),
                 KafkaBrokerMain.class.getName(),
                 List.of(properties.toString(), Uuid.randomUuid().toString(), dataDir.toString()),
                 Map.of(), workDir.resolve("kafka.log"));
         jvm.start();
-        return new KafkaBroker(workDir, port, controllerPort, log4jConfig, settings, jvm);
+        return new KafkaBroker(workDir, port, controllerPort, metricsPort, log4jConfig, settings, agent, jvm);
     }
 
     /**
      * After this broker exited on a taken port ({@link #exitedOnTakenPort()}): launches a fresh one in the same
      * folder on the given ports. The storage it may have formatted is removed first, so the new one formats its own.
      */
-    KafkaBroker relaunchOn(int newPort, int newControllerPort) {
+    KafkaBroker relaunchOn(int newPort, int newControllerPort, int newMetricsPort) {
         jvm.stop(STOP_GRACE);
         TempDirectory.deleteRecursively(workDir.resolve("data"));
-        return launch(workDir, newPort, newControllerPort, log4jConfig, settings);
+        return launch(workDir, newPort, newControllerPort, newMetricsPort, log4jConfig, settings, agent);
     }
 
     /**
@@ -96,7 +106,7 @@ public final class KafkaBroker implements AutoCloseable {
         return config;
     }
 
-    /** Whether the broker exited because its listener or controller port was taken. */
+    /** Whether the broker exited because its listener, controller or metrics port was taken. */
     boolean exitedOnTakenPort() {
         return jvm.exitedOnTakenPort();
     }
@@ -105,12 +115,24 @@ public final class KafkaBroker implements AutoCloseable {
         return controllerPort;
     }
 
-    private static List<String> jvmOptions(List<String> heap, Path log4jConfig, Path logDir) {
-        List<String> options = new ArrayList<>(heap);
+    int metricsPort() {
+        return metricsPort;
+    }
+
+    /** The JMX exporter's endpoint, {@code http://127.0.0.1:<port>/metrics}. */
+    public String metricsUrl() {
+        return "http://127.0.0.1:" + metricsPort + "/metrics";
+    }
+
+    private static List<String> jvmOptions(KafkaImageSettings settings, Path log4jConfig, Path logDir,
+            MetricsAgent agent, int metricsPort) {
+        List<String> options = new ArrayList<>(settings.heap());
         options.addAll(ForkedJvm.KAFKA_RUN_CLASS_OPTIONS);
         options.add("-Dlog4j2.configurationFile=" + log4jConfig);
         // kafka-run-class.sh sets kafka.logs.dir; some of Kafka's own loggers refer to it.
         options.add("-Dkafka.logs.dir=" + logDir);
+        options.addAll(JmxAgentOption.localised("kafka", settings.kafkaOpts(), agent.jar(), metricsPort,
+                agent.rules()));
         return options;
     }
 

@@ -325,7 +325,7 @@ public final class LocalStack implements AutoCloseable {
     /**
      * Starts Prometheus beside a stack started without all services, as the native stack runs it: the
      * distribution's binary on a copy of debezium-prometheus/prometheus.yml (its rules loaded) scraping this stack's
-     * Connect; its other jobs are scraped on free ports where nothing listens, and are down. For the benchmark, which
+     * Connect and broker; its other jobs are scraped on free ports where nothing listens, and are down. For the benchmark, which
      * measures the stack's memory with Prometheus in it. Stopped with the stack.
      */
     public synchronized ServiceProcess startPrometheus() {
@@ -343,6 +343,7 @@ public final class LocalStack implements AutoCloseable {
             jobs.put(jobNames.get(i), free[i]);
         }
         jobs.put(Component.CONNECT_METRICS.job().orElseThrow(), connect().metricsPort());
+        jobs.put(Component.KAFKA_METRICS.job().orElseThrow(), kafka().metricsPort());
         int port = jobs.get(Component.PROMETHEUS.job().orElseThrow());
         // No Alertmanager here: the alerting target and the alertmanager job point at a free port where nothing runs.
         ServiceProcess prometheus = MonitoringServices.prometheus(binary,

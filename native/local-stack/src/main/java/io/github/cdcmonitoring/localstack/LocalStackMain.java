@@ -83,6 +83,7 @@ public final class LocalStackMain {
         urls.add("PostgreSQL 127.0.0.1:" + stack.postgres().port());
         urls.add("Kafka " + stack.bootstrapServers());
         urls.add("Connect REST " + stack.connectUrl());
+        urls.add("Kafka metrics " + stack.kafka().metricsUrl());
         urls.add("Connect metrics " + stack.metricsUrl());
         urls.add("generator metrics " + stack.generatorMetricsUrl());
         urls.add("change exporter metrics " + stack.changeExporterMetricsUrl());

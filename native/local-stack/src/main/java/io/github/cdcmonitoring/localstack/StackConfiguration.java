@@ -29,6 +29,8 @@ final class StackConfiguration {
 
     static final String CONNECTOR_FILE = "register-postgresql.json";
     static final String JMX_EXPORTER_DIR = "debezium-jmx-exporter";
+    /** The broker's JMX exporter rules, which the kafka image built from kafka-jmx-exporter/ loads. */
+    static final String BROKER_JMX_RULES = "kafka-jmx-exporter/config.yml";
     static final String PROMETHEUS_YML = "debezium-prometheus/prometheus.yml";
     /** The compose service mounts it at /etc/alertmanager/alertmanager.yml (ComposeFileTest). */
     static final String ALERTMANAGER_YML = "debezium-prometheus/alertmanager.yml";
@@ -82,6 +84,8 @@ final class StackConfiguration {
     ConnectorConfig connector;
     final Path jmxExporterDir;
     final Path jmxExporterConfig;
+    /** The agent jar (the one debezium-jmx-exporter's build puts in its target/) with the broker's rules. */
+    final KafkaBroker.MetricsAgent brokerAgent;
     final boolean loadInventory;
     final boolean registerConnector;
     /** The monitoring settings; postgres_exporter's database address moves with PostgreSQL too. */
@@ -90,7 +94,8 @@ final class StackConfiguration {
     private StackConfiguration(RepoFiles repo, DotEnv env, StackPorts ports, Set<Component> chosenPorts,
                                Ports.Chooser portChooser, ComposeFile compose,
                                ConnectImageEntrypoint.Result connectImage, ConnectorConfig connector,
-                               Path jmxExporterDir, Path jmxExporterConfig, boolean loadInventory,
+                               Path jmxExporterDir, Path jmxExporterConfig, KafkaBroker.MetricsAgent brokerAgent,
+                               boolean loadInventory,
                                boolean registerConnector, Optional<Monitoring> monitoring) {
         this.repo = repo;
         this.env = env;
@@ -102,6 +107,7 @@ final class StackConfiguration {
         this.connector = connector;
         this.jmxExporterDir = jmxExporterDir;
         this.jmxExporterConfig = jmxExporterConfig;
+        this.brokerAgent = brokerAgent;
         this.loadInventory = loadInventory;
         this.registerConnector = registerConnector;
         this.monitoring = monitoring;
@@ -129,7 +135,10 @@ final class StackConfiguration {
         Optional<Monitoring> monitoring = programs.map(p -> monitoring(p, built.orElseThrow(), repo, env, compose,
                 ports, options));
         return new StackConfiguration(repo, env, ports, chosen, options.portChooser(), compose, image, connector,
-                exporterDir, agentConfig, options.loadInventory(), options.registerConnector(), monitoring);
+                exporterDir, agentConfig,
+                new KafkaBroker.MetricsAgent(exporterDir.resolve("target/jmx_prometheus_javaagent.jar"),
+                        repo.file(BROKER_JMX_RULES)),
+                options.loadInventory(), options.registerConnector(), monitoring);
     }
 
     /** Whether this stack chose {@code component}'s port, and so may start it again on a fresh one. */

@@ -9,6 +9,7 @@ import static io.github.cdcmonitoring.localstack.Component.CONTROLLER;
 import static io.github.cdcmonitoring.localstack.Component.DATA_GENERATOR;
 import static io.github.cdcmonitoring.localstack.Component.GRAFANA;
 import static io.github.cdcmonitoring.localstack.Component.KAFKA;
+import static io.github.cdcmonitoring.localstack.Component.KAFKA_METRICS;
 import static io.github.cdcmonitoring.localstack.Component.NODE_EXPORTER;
 import static io.github.cdcmonitoring.localstack.Component.POSTGRES;
 import static io.github.cdcmonitoring.localstack.Component.POSTGRES_EXPORTER;
@@ -69,14 +70,16 @@ record StackStartup(StackConfiguration config, LocalStack stack, StartedComponen
             thread.start();
         }));
         KafkaBroker launched = started.record(KAFKA, KafkaBroker.launch(stack.dir("kafka"), ports.of(KAFKA),
-                ports.of(CONTROLLER), log4j, KafkaImageSettings.of(config.compose.serviceEnvironment("kafka"))));
+                ports.of(CONTROLLER), ports.of(KAFKA_METRICS), log4j,
+                KafkaImageSettings.of(config.compose.serviceEnvironment("kafka")), config.brokerAgent));
         booting.launch();
         KafkaBroker kafka = PortRetry.awaitReady("Kafka broker", launched, KafkaBroker::awaitReady,
                 KafkaBroker::exitedOnTakenPort,
                 broker -> started.record(KAFKA, broker.relaunchOn(moved(KAFKA, broker.port()),
-                        moved(CONTROLLER, broker.controllerPort()))),
-                broker -> "127.0.0.1:" + broker.port() + " (controller " + broker.controllerPort() + ")", stack::note);
-        stack.ready(KAFKA, "Kafka broker ready on " + kafka.bootstrapServers());
+                        moved(CONTROLLER, broker.controllerPort()), moved(KAFKA_METRICS, broker.metricsPort()))),
+                broker -> "127.0.0.1:" + broker.port() + " (controller " + broker.controllerPort() + ", metrics "
+                        + broker.metricsPort() + ")", stack::note);
+        stack.ready(KAFKA, "Kafka broker ready on " + kafka.bootstrapServers() + ", metrics at " + kafka.metricsUrl());
         if (!booting.bootstrapServers().equals(kafka.bootstrapServers())) {
             // The broker moved while Connect was booting: Connect would wait for the old address forever.
             booting = started.record(CONNECT, booting.relaunchOn(kafka.bootstrapServers(), booting.restPort(),
@@ -161,6 +164,7 @@ record StackStartup(StackConfiguration config, LocalStack stack, StartedComponen
             component.job().ifPresent(job -> jobs.put(job, ports.of(component)));
         }
         jobs.put(CONNECT_METRICS.job().orElseThrow(), stack.connect().metricsPort());
+        jobs.put(KAFKA_METRICS.job().orElseThrow(), stack.kafka().metricsPort());
         IntFunction<ServiceProcess> alertmanager = port -> MonitoringServices.alertmanager(settings, port,
                 stack.dir("alertmanager"));
         IntFunction<ServiceProcess> prometheus = port -> {

@@ -32,9 +32,11 @@ class ComponentTest {
         List<String> jobs = Arrays.stream(Component.values()).map(Component::job).flatMap(Optional::stream).toList();
         assertThat(jobs).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(scrapeJobs());
         ComposeFile compose = ComposeFile.of(REPO);
-        // The controller listener is the kafka service's, the metrics port the connect service's.
+        // The controller listener and the broker's metrics port are the kafka service's, Connect's metrics port the
+        // connect service's.
         for (Component component : Component.listening()) {
-            if (component != Component.CONTROLLER && component != Component.CONNECT_METRICS) {
+            if (component != Component.CONTROLLER && component != Component.CONNECT_METRICS
+                    && component != Component.KAFKA_METRICS) {
                 assertThat(compose.hasService(component.toString())).as("a compose service named %s", component)
                         .isTrue();
             }

@@ -84,6 +84,7 @@ class DockerBuildContextTest {
     @Test
     void everyBuildContextSendsWhatItsDockerfileCopiesAndNoBuildOutput() throws IOException {
         List<String> problems = new ArrayList<>();
+        int outputsChecked = 0;
         for (Build build : builds) {
             Optional<DockerIgnore> ignore = DockerIgnore.of(build.context(), build.dockerfile());
             if (ignore.isEmpty()) {
@@ -92,6 +93,7 @@ class DockerBuildContextTest {
                 continue;
             }
             for (String output : buildOutputs(build.context())) {
+                outputsChecked++;
                 if (ignore.get().sends(output)) {
                     problems.add(build.service() + ": " + repo.root().relativize(ignore.get().file()) + " sends " + output);
                 }
@@ -103,9 +105,13 @@ class DockerBuildContextTest {
             }
         }
         assertThat(problems).isEmpty();
+        assertThat(outputsChecked).as("build outputs checked (the contexts holding Maven modules)").isPositive();
     }
 
-    /** A file inside target/ of each Maven module in the context (present or not: a native build creates them). */
+    /**
+     * A file inside target/ of each Maven module in the context (present or not: a native build creates them); none
+     * for a context without one (kafka-jmx-exporter/).
+     */
     private static List<String> buildOutputs(Path context) throws IOException {
         List<String> outputs = new ArrayList<>();
         try (Stream<Path> poms = Files.walk(context, 3)) {
@@ -116,7 +122,6 @@ class DockerBuildContextTest {
                         outputs.add((module.isEmpty() ? "" : module + "/") + "target/output.jar");
                     });
         }
-        assertThat(outputs).as("Maven modules in " + context).isNotEmpty();
         return outputs;
     }
 

@@ -9,9 +9,10 @@ import java.util.Set;
  * The broker settings the compose file's {@code kafka} service gives the apache/kafka image, read the way the image
  * reads them, so that the native broker runs with the same ones: every {@code KAFKA_*} variable but the start
  * script's own becomes a server property ({@code .} is {@code _}, {@code _} is {@code __}, {@code -} is {@code ___},
- * as the image's docker/README.md says), and {@code KAFKA_HEAP_OPTS} goes to the JVM.
+ * as the image's docker/README.md says), and {@code KAFKA_HEAP_OPTS} and {@code KAFKA_OPTS} (the JMX exporter agent)
+ * go to the JVM.
  */
-public record KafkaImageSettings(Map<String, String> serverProperties, List<String> heap) {
+public record KafkaImageSettings(Map<String, String> serverProperties, List<String> heap, String kafkaOpts) {
 
     /** kafka-server-start.sh's heap when KAFKA_HEAP_OPTS is not set. */
     private static final String SCRIPT_HEAP = "-Xmx1G -Xms1G";
@@ -30,7 +31,8 @@ public record KafkaImageSettings(Map<String, String> serverProperties, List<Stri
             }
         });
         String opts = serviceEnvironment.getOrDefault("KAFKA_HEAP_OPTS", "");
-        return new KafkaImageSettings(properties, List.of((opts.isBlank() ? SCRIPT_HEAP : opts).trim().split("\\s+")));
+        return new KafkaImageSettings(properties, List.of((opts.isBlank() ? SCRIPT_HEAP : opts).trim().split("\\s+")),
+                serviceEnvironment.getOrDefault("KAFKA_OPTS", ""));
     }
 
     /** {@code LOG_CLEANER___X__Y_Z} → {@code log.cleaner-x_y.z}: the longest run of underscores decides first. */

@@ -43,7 +43,8 @@ class PrometheusConfigRewriteTest {
                     .get(0)).get("targets"));
         }
         assertThat(targets).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "connect", List.of("127.0.0.1:18080"), "data-generator", List.of("127.0.0.1:19400"),
+                "connect", List.of("127.0.0.1:18080"), "kafka", List.of("127.0.0.1:19404"),
+                "data-generator", List.of("127.0.0.1:19400"),
                 "change-exporter", List.of("127.0.0.1:19401"), "postgres-exporter", List.of("127.0.0.1:19187"),
                 "node-exporter", List.of("127.0.0.1:19100"), "alertmanager", List.of("127.0.0.1:19093"),
                 "prometheus", List.of("127.0.0.1:19090")));
@@ -118,6 +119,7 @@ class PrometheusConfigRewriteTest {
     private static Map<String, Integer> ports() {
         Map<String, Integer> ports = new LinkedHashMap<>();
         ports.put("connect", 18080);
+        ports.put("kafka", 19404);
         ports.put("data-generator", 19400);
         ports.put("change-exporter", 19401);
         ports.put("postgres-exporter", 19187);
