@@ -25,7 +25,7 @@ class DashboardStructureTest {
     }
 
     @Test
-    void theFiveDashboardsOfTheContractAreShippedWithTheirUids() {
+    void theSixDashboardsOfTheContractAreShippedWithTheirUids() {
         Map<String, String> found = new java.util.TreeMap<>();
         for (DashboardFile d : dashboards) {
             found.put(d.path().getFileName().toString(), d.uid());

@@ -18,6 +18,7 @@ final class Shipped {
             "cdc-overview.json", "cdc-overview",
             "debezium-connector.json", "debezium-connector",
             "kafka-connect.json", "kafka-connect",
+            "kafka.json", "kafka",
             "data-flow.json", "cdc-data-flow",
             "postgres-replication.json", "postgres-replication");
 

@@ -74,7 +74,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** The builder's choices, read by {@link StackConfiguration}. */
     record Options(DotEnv composeEnv, boolean loadInventory, boolean registerConnector, Path jmxExporterConfig,
-                   boolean allServices, Double generatorRate, Ports.Chooser portChooser, String alertWebhook,
+                   Path brokerJmxExporterConfig, boolean allServices, Double generatorRate, Ports.Chooser portChooser, String alertWebhook,
                    int alertTimingDivisor) {
     }
 
@@ -95,6 +95,7 @@ public final class LocalStack implements AutoCloseable {
         private boolean loadInventory;
         private boolean registerConnector = true;
         private Path jmxExporterConfig;
+        private Path brokerJmxExporterConfig;
         private boolean allServices;
         private Double generatorRate;
         private Consumer<String> progress = LOG::info;
@@ -138,6 +139,12 @@ public final class LocalStack implements AutoCloseable {
         /** The JMX exporter rules to load instead of debezium-jmx-exporter/config.yml. */
         public Builder jmxExporterConfig(Path config) {
             this.jmxExporterConfig = config;
+            return this;
+        }
+
+        /** The broker's JMX exporter rules to load instead of kafka-jmx-exporter/config.yml. */
+        public Builder brokerJmxExporterConfig(Path config) {
+            this.brokerJmxExporterConfig = config;
             return this;
         }
 
@@ -196,7 +203,7 @@ public final class LocalStack implements AutoCloseable {
         /** Starts everything; on failure stops what had started and throws with the reason. */
         public LocalStack start() {
             StackConfiguration config = StackConfiguration.assemble(new Options(composeEnv, loadInventory,
-                    registerConnector, jmxExporterConfig, allServices, generatorRate, portChooser, alertWebhook,
+                    registerConnector, jmxExporterConfig, brokerJmxExporterConfig, allServices, generatorRate, portChooser, alertWebhook,
                     alertTimingDivisor));
             StartedComponents components = new StartedComponents();
             LocalStack stack = new LocalStack(config, progress, TempDirectory.create("local-stack-"), components);

@@ -137,7 +137,8 @@ final class StackConfiguration {
         return new StackConfiguration(repo, env, ports, chosen, options.portChooser(), compose, image, connector,
                 exporterDir, agentConfig,
                 new KafkaBroker.MetricsAgent(exporterDir.resolve("target/jmx_prometheus_javaagent.jar"),
-                        repo.file(BROKER_JMX_RULES)),
+                        options.brokerJmxExporterConfig() != null ? options.brokerJmxExporterConfig()
+                                : repo.file(BROKER_JMX_RULES)),
                 options.loadInventory(), options.registerConnector(), monitoring);
     }
 

@@ -49,6 +49,7 @@ class CdcPipelineTest {
 
     private static Path agentDir;
     private static Path agentConfig;
+    private static Path brokerAgentConfig;
     private static LocalStack stack;
     private static Reconciliation reconciliation;
 
@@ -56,7 +57,10 @@ class CdcPipelineTest {
     static void startStackWithoutConnector() throws IOException {
         agentDir = TempDirectory.create("jmx-agent-config-");
         agentConfig = Files.copy(repoAgentConfig(), agentDir.resolve("config.yml"));
-        stack = LocalStack.builder().registerConnector(false).jmxExporterConfig(agentConfig).start();
+        brokerAgentConfig = Files.copy(repoBrokerAgentConfig(),
+                agentDir.resolve("broker-config.yml"));
+        stack = LocalStack.builder().registerConnector(false).jmxExporterConfig(agentConfig)
+                .brokerJmxExporterConfig(brokerAgentConfig).start();
         reconciliation = new Reconciliation(stack);
     }
 
@@ -78,6 +82,10 @@ class CdcPipelineTest {
 
     private static Path repoAgentConfig() {
         return RepoFiles.locate().file("debezium-jmx-exporter/config.yml");
+    }
+
+    private static Path repoBrokerAgentConfig() {
+        return RepoFiles.locate().file("kafka-jmx-exporter/config.yml");
     }
 
     @Test
@@ -180,8 +188,28 @@ class CdcPipelineTest {
     @Test
     @Order(4)
     void everyJmxExporterRuleContributesASeriesToTheLiveScrape() {
-        ObjectNode config = JmxRuleAblation.read(repoAgentConfig());
-        JmxRuleAblation ablation = new JmxRuleAblation(agentConfig, stack.metricsUrl());
+        everyRuleContributes(repoAgentConfig(), agentConfig, stack.metricsUrl(),
+                "kafka.connect<type=no-such-metrics><>([a-z-]+)", "kafka_connect_worker_$1");
+    }
+
+    /** The broker's rules, on the broker's agent: the topics carry the changes of the tests before. */
+    @Test
+    @Order(4)
+    void everyBrokerJmxExporterRuleContributesASeriesToTheLiveScrape() {
+        everyRuleContributes(repoBrokerAgentConfig(), brokerAgentConfig,
+                stack.kafka().metricsUrl(), "kafka.server<type=NoSuchMetrics, name=(\\w+)><>Value",
+                "kafka_server_replicamanager_$1");
+    }
+
+    /**
+     * Removes each rule of {@code shipped} in turn from the live agent's {@code live} copy and fails if the scrape
+     * loses no series; a bogus rule (pattern {@code bogusPattern}, under a name template real series fit) shows that
+     * the check can fail.
+     */
+    private static void everyRuleContributes(Path shipped, Path live, String metricsUrl, String bogusPattern,
+            String bogusName) {
+        ObjectNode config = JmxRuleAblation.read(shipped);
+        JmxRuleAblation ablation = new JmxRuleAblation(live, metricsUrl);
         int ruleCount = JmxRuleAblation.rules(config).size();
         assertThat(ruleCount).isGreaterThan(10);
         try {
@@ -196,8 +224,8 @@ class CdcPipelineTest {
             // old name-based check took as evidence) contributes nothing.
             ObjectNode withBogus = config.deepCopy();
             ObjectNode bogus = JmxRuleAblation.rules(withBogus).addObject();
-            bogus.put("pattern", "kafka.connect<type=no-such-metrics><>([a-z-]+)");
-            bogus.put("name", "kafka_connect_worker_$1");
+            bogus.put("pattern", bogusPattern);
+            bogus.put("name", bogusName);
             bogus.put("type", "GAUGE");
             bogus.put("help", "matches no MBean");
             Set<String> lostWithoutBogus = ablation.lostWithout(withBogus, ruleCount);

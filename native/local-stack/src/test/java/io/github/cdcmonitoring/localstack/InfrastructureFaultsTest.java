@@ -107,10 +107,12 @@ class InfrastructureFaultsTest {
             assertThat(waited.hasCommittedOffsets()).as("offsets of %s committed", waited.name()).isTrue();
 
             // Without its broker the worker loses its group and stops every task (the final offset commit fails):
-            // Debezium's and the tasks' metrics vanish, which is what the absent() alert sees. No broker is scraped
-            // yet, and no alert about it can be notified before the broker is back (see the class comment).
+            // Debezium's and the tasks' metrics vanish, which is what the absent() alert sees. The broker's own
+            // alert, KafkaBrokerDown, is true meanwhile and false after; no alert is held down until it is notified
+            // (see the class comment).
             Fault fault = new Fault("Kafka broker SIGKILL", "DebeziumStreamingMetricsAbsent", s -> true)
-                    .notWaitingForANotification();
+                    .notWaitingForANotification()
+                    .alsoTrue("KafkaBrokerDown", LiveAlerts.labelled("job", "kafka"));
             AtomicReference<Instant> brokerDeadAt = new AtomicReference<>();
             fault.run(() -> {
                 // The finding's moment: a connector registered with one PUT, its snapshot sent, killed at once (its
@@ -228,6 +230,9 @@ class InfrastructureFaultsTest {
         /** The alert whose notification tells the operator: the alert checked itself unless told otherwise. */
         private String notified;
         private String[] notifiedLabels;
+        /** A second alert whose expression must be true during the fault and false after it, if any. */
+        private String companion;
+        private Predicate<PrometheusApi.Series> companionSeries;
         long duplicates;
 
         Fault(String name, String alert, Predicate<PrometheusApi.Series> series, String... labelPairs) {
@@ -240,6 +245,12 @@ class InfrastructureFaultsTest {
 
         Fault notWaitingForANotification() {
             notified = null;
+            return this;
+        }
+
+        Fault alsoTrue(String alert, Predicate<PrometheusApi.Series> series) {
+            companion = alert;
+            companionSeries = series;
             return this;
         }
 
@@ -283,6 +294,9 @@ class InfrastructureFaultsTest {
                 faultInstant = Instant.ofEpochMilli(faultAt);
                 try {
                     alerts.awaitTrue(alert, series, ALERT_WAIT);
+                    if (companion != null) {
+                        alerts.awaitTrue(companion, companionSeries, ALERT_WAIT);
+                    }
                     System.out.println(name + ": alert expressions true during the fault: " + alerts.trueNow());
                     notification = notified == null ? null
                             : receiver.awaitFiring(notified, faultInstant, NOTIFY_WAIT, notifiedLabels);
@@ -296,6 +310,9 @@ class InfrastructureFaultsTest {
                 changeNanos = System.nanoTime();
                 stack.rest().awaitRunning(stack.connectorName(), RECOVERY_WAIT);
                 alerts.awaitFalse(alert, series, ALERT_WAIT);
+                if (companion != null) {
+                    alerts.awaitFalse(companion, companionSeries, ALERT_WAIT);
+                }
 
                 long afterRecovery = generator.counts().operations();
                 await("steady writing after recovery").atMost(Duration.ofSeconds(60))
@@ -330,7 +347,7 @@ class InfrastructureFaultsTest {
                             + "first change %.1f s after the fault, %.1f s after it was undone | lost %d (missing %d, "
                             + "%d of them uncertain after a crash) | duplicates %d of %d changes | %s; delivered until "
                             + "recovered: %s",
-                    name, alert, states, seconds(backNanos - faultNanos), seconds(changeNanos - faultNanos),
+                    name, companion == null ? alert : alert + " and " + companion, states, seconds(backNanos - faultNanos), seconds(changeNanos - faultNanos),
                     seconds(changeNanos - backNanos), lost, drained.lost(), uncertain, duplicates,
                     committedChanges(counts), notifiedAfter, delivered);
             System.out.println(line);

@@ -96,6 +96,10 @@ final class JmxRuleAblation {
         marker.putObject("labels").put("generation", Integer.toString(n));
         marker.put("help", "Which config generation JmxRuleAblation last loaded");
         rules(written).insert(0, marker);
+        if (written.has("includeObjectNames")) {
+            // A config that names the MBeans it reads (the broker's) must name the marker's too.
+            ((ArrayNode) written.get("includeObjectNames")).add("java.lang:type=Runtime");
+        }
         try {
             Path temp = liveConfig.resolveSibling(liveConfig.getFileName() + ".tmp");
             YAML.writeValue(temp.toFile(), written);
