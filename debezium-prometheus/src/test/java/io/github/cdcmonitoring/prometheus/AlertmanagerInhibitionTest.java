@@ -127,6 +127,18 @@ class AlertmanagerInhibitionTest {
     }
 
     @Test
+    void aKafkaBrokerDownSilencesItsOwnTargetDownOnly() throws Exception {
+        post(alert("KafkaBrokerDown", "critical", "job", "kafka", "instance", "kafka-1:9404"),
+                alert("PrometheusTargetDown", "critical", "job", "kafka", "instance", "kafka-1:9404"),
+                // Another broker's target down is not explained by this one (equal: [instance]).
+                alert("PrometheusTargetDown", "critical", "job", "kafka", "instance", "kafka-2:9404"));
+
+        awaitInhibitedBy(Map.of("alertname", "PrometheusTargetDown", "instance", "kafka-1:9404"), "KafkaBrokerDown");
+        assertState(Map.of("alertname", "PrometheusTargetDown", "instance", "kafka-2:9404"), "active");
+        assertActive("KafkaBrokerDown");
+    }
+
+    @Test
     void aLostSlotSilencesItsOwnRetainedWalWarningsOnly() throws Exception {
         post(alert("PostgresReplicationSlotLost", "critical", "slot_name", "debezium_slot", "database", "testDB"),
                 alert("PostgresReplicationSlotWalRetained", "warning", "slot_name", "debezium_slot", "database", "testDB"),

@@ -4,18 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.cdcmonitoring.repo.RepoFiles;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.Yaml;
 
 /** Shared by the live monitoring tests: the stack with monitoring on, and waiting for Prometheus to have data. */
 final class LiveMonitoring {
 
     /** A modest, fixed write rate: enough for every rate() to be non-zero, little CPU on a shared 2-core machine. */
     static final double GENERATOR_RATE = 20;
-    /** The seven jobs of debezium-prometheus/prometheus.yml. */
-    static final List<String> JOBS = List.of("connect", "data-generator", "change-exporter", "postgres-exporter",
-            "node-exporter", "alertmanager", "prometheus");
+    /** The jobs of debezium-prometheus/prometheus.yml, read from it. */
+    static final List<String> JOBS = scrapeJobs();
 
     private LiveMonitoring() {
     }
@@ -31,6 +36,17 @@ final class LiveMonitoring {
     static LocalStack startNotifying(WebhookReceiver receiver) {
         return LocalStack.builder().allServices(true).generatorRate(GENERATOR_RATE).alertWebhook(receiver.url())
                 .alertTimingDivisor(AlertNotificationTest.DIVISOR).start();
+    }
+
+    /** The job names of debezium-prometheus/prometheus.yml's scrape_configs, in their order. */
+    static List<String> scrapeJobs() {
+        try (Reader reader = Files.newBufferedReader(RepoFiles.locate().file("debezium-prometheus/prometheus.yml"))) {
+            Map<?, ?> config = new Yaml().load(reader);
+            return ((List<?>) config.get("scrape_configs")).stream()
+                    .map(job -> String.valueOf(((Map<?, ?>) job).get("job_name"))).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Path repoFile(String relative) {
