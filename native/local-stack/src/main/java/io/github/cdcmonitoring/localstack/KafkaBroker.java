@@ -62,22 +62,49 @@ public final class KafkaBroker implements AutoCloseable {
         this.jvm = jvm;
     }
 
-    /** Starts the broker's JVM without waiting; {@link #awaitReady()} waits. */
+    /**
+     * The KRaft quorum a node belongs to: the cluster id every node's storage is formatted with, and the voters
+     * ({@code id@host:controllerPort,...}). A single node is its own quorum.
+     */
+    record Quorum(String clusterId, String voters) {
+
+        static Quorum single(String nodeId, int controllerPort) {
+            return new Quorum(Uuid.randomUuid().toString(), voter(nodeId, controllerPort));
+        }
+
+        static String voter(String nodeId, int controllerPort) {
+            return nodeId + "@127.0.0.1:" + controllerPort;
+        }
+    }
+
+    /** Starts the broker's JVM without waiting; {@link #awaitReady()} waits. A single node, its own quorum. */
     static KafkaBroker launch(Path workDir, int port, int controllerPort, int metricsPort, Path log4jConfig,
             KafkaImageSettings settings, MetricsAgent agent) {
+        return launch(workDir, port, controllerPort, metricsPort, log4jConfig, settings, agent,
+                Quorum.single(nodeId(settings), controllerPort));
+    }
+
+    /** Starts one node of {@code quorum} without waiting. */
+    static KafkaBroker launch(Path workDir, int port, int controllerPort, int metricsPort, Path log4jConfig,
+            KafkaImageSettings settings, MetricsAgent agent, Quorum quorum) {
         Path dataDir = workDir.resolve("data");
         Map<String, String> config = new LinkedHashMap<>(settings.serverProperties());
-        config.putAll(machineSettings(config.getOrDefault("node.id", "1"), port, controllerPort, dataDir));
+        config.putAll(machineSettings(nodeId(settings), port, controllerPort, dataDir, quorum.voters()));
         Path properties = workDir.resolve("server.properties");
         PropertiesFile.write(properties, "KRaft broker+controller written by local-stack", config);
 
-        ForkedJvm jvm = ForkedJvm.of("Kafka broker",
+        ForkedJvm jvm = ForkedJvm.of("Kafka broker " + nodeId(settings),
                 jvmOptions(settings, log4jConfig, workDir.resolve("logs"), agent, metricsPort),
                 KafkaBrokerMain.class.getName(),
-                List.of(properties.toString(), Uuid.randomUuid().toString(), dataDir.toString()),
+                List.of(properties.toString(), quorum.clusterId(), dataDir.toString()),
                 Map.of(), workDir.resolve("kafka.log"));
         jvm.start();
         return new KafkaBroker(workDir, port, controllerPort, metricsPort, log4jConfig, settings, agent, jvm);
+    }
+
+    /** The node.id the compose service gives the broker (KAFKA_NODE_ID), 1 if none. */
+    static String nodeId(KafkaImageSettings settings) {
+        return settings.serverProperties().getOrDefault("node.id", "1");
     }
 
     /**
@@ -95,8 +122,14 @@ public final class KafkaBroker implements AutoCloseable {
      * listener for the other containers; here one loopback listener serves all.
      */
     static Map<String, String> machineSettings(String nodeId, int port, int controllerPort, Path dataDir) {
+        return machineSettings(nodeId, port, controllerPort, dataDir, Quorum.voter(nodeId, controllerPort));
+    }
+
+    /** As above, for one node of a quorum of {@code voters}. */
+    static Map<String, String> machineSettings(String nodeId, int port, int controllerPort, Path dataDir,
+            String voters) {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("controller.quorum.voters", nodeId + "@127.0.0.1:" + controllerPort);
+        config.put("controller.quorum.voters", voters);
         config.put("controller.listener.names", "CONTROLLER");
         config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
@@ -227,9 +260,21 @@ public final class KafkaBroker implements AutoCloseable {
         awaitReady();
     }
 
-    /** Clean shutdown (SIGTERM; SIGKILL after 30 s). */
+    /**
+     * Clean shutdown (SIGTERM: a controlled shutdown that hands its partitions' leadership to the others first;
+     * SIGKILL after 30 s). The log directory stays for {@link #start()}.
+     */
+    public synchronized void stop() {
+        jvm.stop(STOP_GRACE);
+    }
+
+    /** The node.id of this broker in its quorum. */
+    public int nodeId() {
+        return Integer.parseInt(nodeId(settings));
+    }
+
     @Override
     public void close() {
-        jvm.stop(STOP_GRACE);
+        stop();
     }
 }

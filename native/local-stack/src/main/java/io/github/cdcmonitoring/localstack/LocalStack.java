@@ -75,7 +75,7 @@ public final class LocalStack implements AutoCloseable {
     /** The builder's choices, read by {@link StackConfiguration}. */
     record Options(DotEnv composeEnv, boolean loadInventory, boolean registerConnector, Path jmxExporterConfig,
                    Path brokerJmxExporterConfig, boolean allServices, Double generatorRate, Ports.Chooser portChooser, String alertWebhook,
-                   int alertTimingDivisor) {
+                   int alertTimingDivisor, boolean cluster) {
     }
 
     /** A port number from .env, or an error naming the variable. */
@@ -102,6 +102,7 @@ public final class LocalStack implements AutoCloseable {
         private Ports.Chooser portChooser = Ports.Chooser.FREE;
         private String alertWebhook;
         private int alertTimingDivisor = 1;
+        private boolean cluster;
 
         private Builder() {
         }
@@ -194,6 +195,18 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The cluster shape (default false: one broker, one worker, as docker-compose.yml): the brokers and Connect
+         * workers of docker-compose.cluster.yml over docker-compose.yml (three KRaft nodes, each broker and
+         * controller, replication factor 3 and min.insync.replicas 2; two workers in one group), each with its JMX
+         * exporter agent and scraped by Prometheus. The first broker and worker take the ports of the single ones;
+         * the others free ports, never .env's, and they are not moved when a port is taken before the bind.
+         */
+        public Builder cluster(boolean cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
         /** Receives one line per component as it becomes ready (default: this class's logger at INFO). */
         public Builder progress(Consumer<String> progress) {
             this.progress = progress;
@@ -204,7 +217,7 @@ public final class LocalStack implements AutoCloseable {
         public LocalStack start() {
             StackConfiguration config = StackConfiguration.assemble(new Options(composeEnv, loadInventory,
                     registerConnector, jmxExporterConfig, brokerJmxExporterConfig, allServices, generatorRate, portChooser, alertWebhook,
-                    alertTimingDivisor));
+                    alertTimingDivisor, cluster));
             StartedComponents components = new StartedComponents();
             LocalStack stack = new LocalStack(config, progress, TempDirectory.create("local-stack-"), components);
             Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
@@ -271,8 +284,24 @@ public final class LocalStack implements AutoCloseable {
         return started(Component.CONNECT, ConnectWorker.class);
     }
 
+    /** Every broker's address, comma-separated: a client finds the cluster through any one that runs. */
     public String bootstrapServers() {
-        return kafka().bootstrapServers();
+        return String.join(",", kafkaBrokers().stream().map(KafkaBroker::bootstrapServers).toList());
+    }
+
+    /** Every broker: the cluster shape's three ({@link Builder#cluster(boolean)}), else the one of {@link #kafka()}. */
+    public List<KafkaBroker> kafkaBrokers() {
+        return components.brokers();
+    }
+
+    /** Every Connect worker: the cluster shape's two, in one group, else the one of {@link #connect()}. */
+    public List<ConnectWorker> connectWorkers() {
+        return components.workers();
+    }
+
+    /** Whether this is the cluster shape ({@link Builder#cluster(boolean)}). */
+    public boolean cluster() {
+        return config.nodes.cluster();
     }
 
     public String connectUrl() {
@@ -283,8 +312,12 @@ public final class LocalStack implements AutoCloseable {
         return connect().metricsUrl();
     }
 
+    /**
+     * Connect's REST API at the first worker that runs: every worker of the group serves the same API (a request
+     * the leader must handle is forwarded), so in the cluster shape it outlives one worker's death.
+     */
     public ConnectRest rest() {
-        return connect().rest();
+        return connectWorkers().stream().filter(ConnectWorker::isAlive).findFirst().orElse(connect()).rest();
     }
 
     /** register-postgresql.json with the local database address: the connector this stack registers. */
@@ -354,7 +387,7 @@ public final class LocalStack implements AutoCloseable {
         int port = jobs.get(Component.PROMETHEUS.job().orElseThrow());
         // No Alertmanager here: the alerting target and the alertmanager job point at a free port where nothing runs.
         ServiceProcess prometheus = MonitoringServices.prometheus(binary,
-                config.repo.file(StackConfiguration.PROMETHEUS_YML), jobs, port, dir("prometheus"), 1);
+                config.repo.file(StackConfiguration.PROMETHEUS_YML), jobs, Map.of(), port, dir("prometheus"), 1);
         components.record(Component.PROMETHEUS, prometheus).start();
         return prometheus;
     }

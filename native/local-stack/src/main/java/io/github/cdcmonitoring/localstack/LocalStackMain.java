@@ -15,14 +15,18 @@ import java.util.List;
 public final class LocalStackMain {
 
     private static final String USAGE = """
-            usage: java -jar native/local-stack/target/local-stack.jar [--inventory]   (or: native/start [--inventory])
+            usage: java -jar native/local-stack/target/local-stack.jar [--inventory] [--cluster]
+                   (or: native/start [--inventory] [--cluster])
               Runs PostgreSQL, Kafka and Kafka Connect with the Debezium connector natively, registers
               register-postgresql.json, then starts the data generator, the change exporter, postgres_exporter,
               node_exporter, Alertmanager and Prometheus (and Grafana where it is installed), on the ports .env gives
               the compose stack. Needs Prometheus 3 and the exporters and Alertmanager of the lines .env pins:
               sudo bash .ci/install-packages
               Ctrl-C or SIGTERM stops everything and removes the temporary files.
-              --inventory  load inventory.sql too (as LOAD_INVENTORY=true in .env does)""";
+              --inventory  load inventory.sql too (as LOAD_INVENTORY=true in .env does)
+              --cluster    the cluster shape of docker-compose.cluster.yml: three Kafka brokers (a KRaft quorum,
+                           replication factor 3, min.insync.replicas 2) and two Connect workers in one group; the
+                           first broker and worker on .env's ports, the others on free ports, all printed""";
     private static final long HEALTH_CHECK_MS = 2_000;
 
     /** Set by Ctrl-C: from then on processes exiting is expected. */
@@ -38,7 +42,7 @@ public final class LocalStackMain {
             return;
         }
         for (String option : options) {
-            if (!option.equals("--inventory")) {
+            if (!option.equals("--inventory") && !option.equals("--cluster")) {
                 System.err.println("local-stack: unknown option " + option + "\n" + USAGE);
                 System.exit(2);
             }
@@ -60,6 +64,7 @@ public final class LocalStackMain {
                     .allServices(true)
                     .composePorts(env)
                     .loadInventory(inventory)
+                    .cluster(options.contains("--cluster"))
                     .progress(line -> System.out.println("local-stack: " + line));
             StackConfiguration.programs(true); // a missing program: its one line, and nothing else printed
             System.out.println("local-stack: starting PostgreSQL, Kafka, Kafka Connect and the monitoring on 127.0.0.1");
@@ -83,7 +88,8 @@ public final class LocalStackMain {
         urls.add("PostgreSQL 127.0.0.1:" + stack.postgres().port());
         urls.add("Kafka " + stack.bootstrapServers());
         urls.add("Connect REST " + stack.connectUrl());
-        urls.add("Kafka metrics " + stack.kafka().metricsUrl());
+        urls.add("Kafka metrics " + String.join(" ", stack.kafkaBrokers().stream().map(KafkaBroker::metricsUrl)
+                .toList()));
         urls.add("Connect metrics " + stack.metricsUrl());
         urls.add("generator metrics " + stack.generatorMetricsUrl());
         urls.add("change exporter metrics " + stack.changeExporterMetricsUrl());
@@ -118,11 +124,15 @@ public final class LocalStackMain {
 
     /** The first process found dead, with the end of its log; null while all run. */
     private static String deadComponent(LocalStack stack) {
-        if (!stack.kafka().isAlive()) {
-            return "Kafka broker (log " + stack.kafka().logFile() + ")";
+        for (KafkaBroker broker : stack.kafkaBrokers()) {
+            if (!broker.isAlive()) {
+                return "Kafka broker (log " + broker.logFile() + ")";
+            }
         }
-        if (!stack.connect().isAlive()) {
-            return "Kafka Connect (log " + stack.connect().logFile() + "):\n" + stack.connect().tail(20);
+        for (ConnectWorker worker : stack.connectWorkers()) {
+            if (!worker.isAlive()) {
+                return "Kafka Connect (log " + worker.logFile() + "):\n" + worker.tail(20);
+            }
         }
         List<ServiceProcess> processes = new ArrayList<>(List.of(stack.generator(), stack.changeExporter(),
                 stack.postgresExporter(), stack.nodeExporter(), stack.prometheus(), stack.alertmanager()));

@@ -91,16 +91,18 @@ final class MonitoringServices {
     }
 
     /** Prometheus on a copy of debezium-prometheus/prometheus.yml with local targets; its TSDB in {@code dir}. */
-    static ServiceProcess prometheus(StackConfiguration.Monitoring settings, Map<String, Integer> jobPorts, int port,
-                                     Path dir) {
-        return prometheus(settings.prometheus(), settings.prometheusYml(), jobPorts, port, dir,
+    static ServiceProcess prometheus(StackConfiguration.Monitoring settings, Map<String, Integer> jobPorts,
+                                     Map<String, List<Integer>> moreTargets, int port, Path dir) {
+        return prometheus(settings.prometheus(), settings.prometheusYml(), jobPorts, moreTargets, port, dir,
                 settings.alertTimingDivisor());
     }
 
-    static ServiceProcess prometheus(Path binary, Path prometheusYml, Map<String, Integer> jobPorts, int port,
-                                     Path dir, int alertTimingDivisor) {
+    /** @param moreTargets further ports of a job beside {@code jobPorts}' (the cluster shape's other nodes) */
+    static ServiceProcess prometheus(Path binary, Path prometheusYml, Map<String, Integer> jobPorts,
+                                     Map<String, List<Integer>> moreTargets, int port, Path dir,
+                                     int alertTimingDivisor) {
         Path config = dir.resolve("prometheus.yml");
-        PrometheusConfigRewrite.write(prometheusYml, jobPorts, config, alertTimingDivisor);
+        PrometheusConfigRewrite.write(prometheusYml, jobPorts, moreTargets, config, alertTimingDivisor);
         NativeProcess process = NativeProcess.of("Prometheus", binary,
                 List.of("--config.file=" + config,
                         "--storage.tsdb.path=" + dir.resolve("data"),

@@ -1,6 +1,8 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.localstack.config.ComposeCluster;
 import io.github.cdcmonitoring.localstack.config.ConnectImageEntrypoint;
+import io.github.cdcmonitoring.localstack.config.KafkaImageSettings;
 import io.github.cdcmonitoring.localstack.process.Executables;
 import io.github.cdcmonitoring.localstack.process.ProgramVersion;
 import io.github.cdcmonitoring.repo.ComposeFile;
@@ -80,6 +82,8 @@ final class StackConfiguration {
     private final Ports.Chooser portChooser;
     final ComposeFile compose;
     final ConnectImageEntrypoint.Result connectImage;
+    /** The brokers and workers to run: one each, or the cluster shape's. */
+    final Nodes nodes;
     /** The connector with the database address; moves with PostgreSQL ({@link #postgresMovedTo}). */
     ConnectorConfig connector;
     final Path jmxExporterDir;
@@ -93,7 +97,7 @@ final class StackConfiguration {
 
     private StackConfiguration(RepoFiles repo, DotEnv env, StackPorts ports, Set<Component> chosenPorts,
                                Ports.Chooser portChooser, ComposeFile compose,
-                               ConnectImageEntrypoint.Result connectImage, ConnectorConfig connector,
+                               Nodes nodes, ConnectorConfig connector,
                                Path jmxExporterDir, Path jmxExporterConfig, KafkaBroker.MetricsAgent brokerAgent,
                                boolean loadInventory,
                                boolean registerConnector, Optional<Monitoring> monitoring) {
@@ -103,7 +107,8 @@ final class StackConfiguration {
         this.chosenPorts = Set.copyOf(chosenPorts);
         this.portChooser = portChooser;
         this.compose = compose;
-        this.connectImage = connectImage;
+        this.nodes = nodes;
+        this.connectImage = nodes.workers().get(0).image();
         this.connector = connector;
         this.jmxExporterDir = jmxExporterDir;
         this.jmxExporterConfig = jmxExporterConfig;
@@ -123,8 +128,9 @@ final class StackConfiguration {
                 ServiceJar.of(repo, "change-exporter", BUILD_COMMAND)));
         DotEnv env = repo.dotEnv();
         ComposeFile compose = ComposeFile.read(repo.file(ComposeFile.FILE), env.asMap());
-        ConnectImageEntrypoint.Result image =
-                ConnectImageEntrypoint.translate(compose.serviceEnvironment("connect"), "127.0.0.1");
+        Nodes nodes = options.cluster()
+                ? Nodes.of(ComposeCluster.read(compose, repo.file(ComposeCluster.FILE), env.asMap()))
+                : Nodes.single(compose);
         Path exporterDir = repo.root().resolve(JMX_EXPORTER_DIR);
         Path agentConfig = options.jmxExporterConfig() != null
                 ? options.jmxExporterConfig() : exporterDir.resolve("config.yml");
@@ -134,12 +140,52 @@ final class StackConfiguration {
                 .withDatabase("127.0.0.1", ports.of(Component.POSTGRES));
         Optional<Monitoring> monitoring = programs.map(p -> monitoring(p, built.orElseThrow(), repo, env, compose,
                 ports, options));
-        return new StackConfiguration(repo, env, ports, chosen, options.portChooser(), compose, image, connector,
+        return new StackConfiguration(repo, env, ports, chosen, options.portChooser(), compose, nodes, connector,
                 exporterDir, agentConfig,
                 new KafkaBroker.MetricsAgent(exporterDir.resolve("target/jmx_prometheus_javaagent.jar"),
                         options.brokerJmxExporterConfig() != null ? options.brokerJmxExporterConfig()
                                 : repo.file(BROKER_JMX_RULES)),
                 options.loadInventory(), options.registerConnector(), monitoring);
+    }
+
+    /** A broker: its compose service and the settings the image makes of its environment. */
+    record BrokerNode(String service, KafkaImageSettings settings) {
+    }
+
+    /** A Connect worker: its compose service and what the connect image's entrypoint makes of its environment. */
+    record WorkerNode(String service, ConnectImageEntrypoint.Result image) {
+    }
+
+    /** The brokers and Connect workers of the shape, the first of each being compose's kafka and connect. */
+    record Nodes(List<BrokerNode> brokers, List<WorkerNode> workers) {
+
+        Nodes {
+            brokers = List.copyOf(brokers);
+            workers = List.copyOf(workers);
+        }
+
+        /** docker-compose.yml: one broker, one worker. */
+        static Nodes single(ComposeFile compose) {
+            return new Nodes(List.of(new BrokerNode("kafka", KafkaImageSettings.of(compose.serviceEnvironment("kafka")))),
+                    List.of(worker("connect", compose.serviceEnvironment("connect"))));
+        }
+
+        /** The cluster shape: every broker and worker service of docker-compose.cluster.yml over docker-compose.yml. */
+        static Nodes of(ComposeCluster cluster) {
+            return new Nodes(cluster.brokerServices().stream()
+                    .map(service -> new BrokerNode(service, KafkaImageSettings.of(cluster.serviceEnvironment(service))))
+                    .toList(),
+                    cluster.workerServices().stream()
+                            .map(service -> worker(service, cluster.serviceEnvironment(service))).toList());
+        }
+
+        private static WorkerNode worker(String service, Map<String, String> environment) {
+            return new WorkerNode(service, ConnectImageEntrypoint.translate(environment, "127.0.0.1"));
+        }
+
+        boolean cluster() {
+            return brokers.size() > 1 || workers.size() > 1;
+        }
     }
 
     /** Whether this stack chose {@code component}'s port, and so may start it again on a fresh one. */

@@ -15,7 +15,6 @@ import static io.github.cdcmonitoring.localstack.Component.POSTGRES;
 import static io.github.cdcmonitoring.localstack.Component.POSTGRES_EXPORTER;
 import static io.github.cdcmonitoring.localstack.Component.PROMETHEUS;
 
-import io.github.cdcmonitoring.localstack.config.KafkaImageSettings;
 import io.github.cdcmonitoring.localstack.config.MountPoint;
 import io.github.cdcmonitoring.postgres.RepoPostgres;
 import java.io.IOException;
@@ -47,14 +46,30 @@ record StackStartup(StackConfiguration config, LocalStack stack, StartedComponen
     private static final Duration REGISTER_WAIT = Duration.ofSeconds(120);
 
     void run() {
-        StackConfiguration.StackPorts ports = config.ports;
         Path log4j = writeForkLogConfig(stack.workDir());
-        ConnectWorker booting = started.record(CONNECT, ConnectWorker.create(new ConnectWorker.Settings(config.connectImage,
-                "127.0.0.1:" + ports.of(KAFKA), ports.of(CONNECT), ports.of(CONNECT_METRICS),
-                config.jmxExporterDir.resolve("target/connect-plugins"),
-                config.jmxExporterDir.resolve("target/jmx_prometheus_javaagent.jar"), config.jmxExporterConfig,
-                stack.dir("connect"), log4j)));
+        startPostgres();
+        ConnectWorker connect = config.nodes.cluster() ? new ClusterStartup(config, stack, started).start(log4j)
+                : startBrokerAndWorker(log4j);
+        started.record(CONNECTOR, new ConnectorRegistration(config.jmxExporterDir.resolve("register-connector.sh"),
+                config.compose.serviceEnvironment("connector-init"), connect.restUrl(), stack.dir("connectors"),
+                REGISTER_WAIT));
+        RepoPostgres postgres = started.record(POSTGRES, awaitPostgres());
+        if (postgres.port() != config.ports.of(POSTGRES)) {
+            config.postgresMovedTo(postgres.port());
+        }
+        if (config.registerConnector) {
+            ConnectorRegistration.Result result = stack.registerConnector();
+            if (!result.succeeded()) {
+                throw new IllegalStateException("registering " + stack.connectorName() + " failed "
+                        + "(register-connector.sh exit " + result.exitCode() + "):\n" + result.output());
+            }
+        }
+        config.monitoring.ifPresent(this::startAllServices);
+    }
 
+    /** PostgreSQL starts on a thread of its own while the broker and Connect start. */
+    private void startPostgres() {
+        StackConfiguration.StackPorts ports = config.ports;
         boolean inventory = config.loadInventory;
         IntSupplier postgresPorts = config.chosePort(POSTGRES) ? chosenThenFresh(ports.of(POSTGRES)) : null;
         started.postgresStarting(CompletableFuture.supplyAsync(() -> {
@@ -69,9 +84,20 @@ record StackStartup(StackConfiguration config, LocalStack stack, StartedComponen
             thread.setDaemon(true);
             thread.start();
         }));
+    }
+
+    /** The single broker and worker of docker-compose.yml; each moves to a fresh port if a chosen one was taken. */
+    private ConnectWorker startBrokerAndWorker(Path log4j) {
+        StackConfiguration.StackPorts ports = config.ports;
+        ConnectWorker booting = started.record(CONNECT, ConnectWorker.create(new ConnectWorker.Settings(config.connectImage,
+                "127.0.0.1:" + ports.of(KAFKA), ports.of(CONNECT), ports.of(CONNECT_METRICS),
+                config.jmxExporterDir.resolve("target/connect-plugins"),
+                config.jmxExporterDir.resolve("target/jmx_prometheus_javaagent.jar"), config.jmxExporterConfig,
+                stack.dir("connect"), log4j)));
+
         KafkaBroker launched = started.record(KAFKA, KafkaBroker.launch(stack.dir("kafka"), ports.of(KAFKA),
                 ports.of(CONTROLLER), ports.of(KAFKA_METRICS), log4j,
-                KafkaImageSettings.of(config.compose.serviceEnvironment("kafka")), config.brokerAgent));
+                config.nodes.brokers().get(0).settings(), config.brokerAgent));
         booting.launch();
         KafkaBroker kafka = PortRetry.awaitReady("Kafka broker", launched, KafkaBroker::awaitReady,
                 KafkaBroker::exitedOnTakenPort,
@@ -93,21 +119,7 @@ record StackStartup(StackConfiguration config, LocalStack stack, StartedComponen
                         : null,
                 worker -> "REST port " + worker.restPort() + ", metrics port " + worker.metricsPort(), stack::note);
         stack.ready(CONNECT, "Kafka Connect ready at " + connect.restUrl() + ", metrics at " + connect.metricsUrl());
-        started.record(CONNECTOR, new ConnectorRegistration(config.jmxExporterDir.resolve("register-connector.sh"),
-                config.compose.serviceEnvironment("connector-init"), connect.restUrl(), stack.dir("connectors"),
-                REGISTER_WAIT));
-        RepoPostgres postgres = started.record(POSTGRES, awaitPostgres());
-        if (postgres.port() != ports.of(POSTGRES)) {
-            config.postgresMovedTo(postgres.port());
-        }
-        if (config.registerConnector) {
-            ConnectorRegistration.Result result = stack.registerConnector();
-            if (!result.succeeded()) {
-                throw new IllegalStateException("registering " + stack.connectorName() + " failed "
-                        + "(register-connector.sh exit " + result.exitCode() + "):\n" + result.output());
-            }
-        }
-        config.monitoring.ifPresent(this::startAllServices);
+        return connect;
     }
 
     /** The port chosen at configuration first, then a fresh one for each retry. */
@@ -165,11 +177,17 @@ record StackStartup(StackConfiguration config, LocalStack stack, StartedComponen
         }
         jobs.put(CONNECT_METRICS.job().orElseThrow(), stack.connect().metricsPort());
         jobs.put(KAFKA_METRICS.job().orElseThrow(), stack.kafka().metricsPort());
+        // The cluster shape's other brokers and workers: more targets of the same jobs.
+        Map<String, List<Integer>> moreTargets = Map.of(
+                KAFKA_METRICS.job().orElseThrow(), stack.kafkaBrokers().stream().skip(1).map(KafkaBroker::metricsPort)
+                        .toList(),
+                CONNECT_METRICS.job().orElseThrow(), stack.connectWorkers().stream().skip(1)
+                        .map(ConnectWorker::metricsPort).toList());
         IntFunction<ServiceProcess> alertmanager = port -> MonitoringServices.alertmanager(settings, port,
                 stack.dir("alertmanager"));
         IntFunction<ServiceProcess> prometheus = port -> {
             jobs.put(PROMETHEUS.job().orElseThrow(), port);
-            return MonitoringServices.prometheus(settings, jobs, port, stack.dir("prometheus"));
+            return MonitoringServices.prometheus(settings, jobs, moreTargets, port, stack.dir("prometheus"));
         };
         launch(DATA_GENERATOR, generator);
         launch(CHANGE_EXPORTER, changeExporter);

@@ -1,12 +1,14 @@
 package io.github.cdcmonitoring.localstack;
 
 import io.github.cdcmonitoring.postgres.RepoPostgres;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,39 @@ final class StartedComponents {
     private CompletableFuture<RepoPostgres> postgresStart;
     /** The piece running as each component: its process, or for the connector its registration. */
     private final Map<Component, Object> started = new EnumMap<>(Component.class);
+    /** The cluster shape's brokers and workers, the first of each also recorded as kafka and connect. */
+    private final List<KafkaBroker> brokers = new ArrayList<>();
+    private final List<ConnectWorker> workers = new ArrayList<>();
+
+    /** Records one broker of the cluster shape; the first is also the kafka component. */
+    synchronized KafkaBroker recordBroker(KafkaBroker broker) {
+        if (brokers.isEmpty()) {
+            started.put(Component.KAFKA, broker);
+        }
+        brokers.add(broker);
+        return broker;
+    }
+
+    /** Records one Connect worker of the cluster shape; the first is also the connect component. */
+    synchronized ConnectWorker recordWorker(ConnectWorker worker) {
+        if (workers.isEmpty()) {
+            started.put(Component.CONNECT, worker);
+        }
+        workers.add(worker);
+        return worker;
+    }
+
+    /** Every broker started: the cluster's, or the single one. */
+    synchronized List<KafkaBroker> brokers() {
+        return brokers.isEmpty() ? get(Component.KAFKA, KafkaBroker.class).map(List::of).orElse(List.of())
+                : List.copyOf(brokers);
+    }
+
+    /** Every Connect worker started: the cluster's, or the single one. */
+    synchronized List<ConnectWorker> workers() {
+        return workers.isEmpty() ? get(Component.CONNECT, ConnectWorker.class).map(List::of).orElse(List.of())
+                : List.copyOf(workers);
+    }
 
     synchronized void postgresStarting(CompletableFuture<RepoPostgres> start) {
         this.postgresStart = start;
@@ -52,14 +87,26 @@ final class StartedComponents {
             get(component, ServiceProcess.class).ifPresent(StartedComponents::stopQuietly);
         }
         try {
-            get(Component.CONNECT, ConnectWorker.class).ifPresent(ConnectWorker::stop);
+            inParallel(workers(), ConnectWorker::stop);
         } finally {
             try {
-                get(Component.KAFKA, KafkaBroker.class).ifPresent(KafkaBroker::close);
+                // At once: a broker stopping alone hands its partitions to the others first, which the last ones,
+                // their quorum gone, could wait for until the stop's grace runs out.
+                inParallel(brokers(), KafkaBroker::close);
             } finally {
                 closePostgres();
             }
         }
+    }
+
+    /** Stops every piece, each on a thread of its own, and returns once all have stopped. */
+    private static <T> void inParallel(List<T> pieces, Consumer<T> stop) {
+        if (pieces.size() == 1) {
+            stop.accept(pieces.get(0));
+            return;
+        }
+        CompletableFuture.allOf(pieces.stream().map(piece -> CompletableFuture.runAsync(() -> stop.accept(piece)))
+                .toArray(CompletableFuture[]::new)).join();
     }
 
     private static void stopQuietly(ServiceProcess process) {

@@ -15,7 +15,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * The parts of the repository's {@code docker-compose.yml} that the native stack and the tests read, with
@@ -51,7 +57,7 @@ public final class ComposeFile {
         Object document;
         try (Reader reader = Files.newBufferedReader(file)) {
             // SafeConstructor: plain maps, lists and scalars only; anchors, aliases and merge keys are resolved.
-            document = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+            document = new Yaml(new ComposeTags(new LoaderOptions())).load(reader);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -61,6 +67,46 @@ public final class ComposeFile {
         @SuppressWarnings("unchecked")
         Map<String, Object> root = (Map<String, Object>) document;
         return new ComposeFile(file, root, new ComposeInterpolation(variables));
+    }
+
+    /**
+     * SafeConstructor that also reads Compose's merge tags {@code !reset} and {@code !override} (an override file
+     * resets or replaces what it extends or overrides) as their plain value: this reader looks at one file at a time.
+     */
+    private static final class ComposeTags extends SafeConstructor {
+
+        ComposeTags(LoaderOptions options) {
+            super(options);
+            for (String tag : List.of("!reset", "!override")) {
+                yamlConstructors.put(new Tag(tag), new AbstractConstruct() {
+                    @Override
+                    public Object construct(Node node) {
+                        node.setTag(node instanceof MappingNode ? Tag.MAP : node instanceof SequenceNode ? Tag.SEQ
+                                : "null".equals(((ScalarNode) node).getValue()) ? Tag.NULL : Tag.STR);
+                        return getConstructor(node).construct(node);
+                    }
+                });
+            }
+        }
+    }
+
+    /** A service's {@code extends}: the file (relative to this one's folder; this file when absent) and service. */
+    public record Extends(Path file, String service) {
+    }
+
+    /** {@code services.<service>.extends}, if the service extends another. */
+    public Optional<Extends> serviceExtends(String service) {
+        Object extendsValue = service(service).get("extends");
+        if (extendsValue == null) {
+            return Optional.empty();
+        }
+        String where = "services." + service + ".extends";
+        if (extendsValue instanceof Map<?, ?> map) {
+            Object file = map.get("file");
+            Path resolved = file == null ? source : source.toAbsolutePath().getParent().resolve(scalar(file, where));
+            return Optional.of(new Extends(resolved.normalize(), scalar(map.get("service"), where + ".service")));
+        }
+        return Optional.of(new Extends(source, scalar(extendsValue, where)));
     }
 
     /**
@@ -175,6 +221,12 @@ public final class ComposeFile {
     }
 
     /** Whether the file defines {@code services.<name>}. */
+    /** The names of {@code services}, in file order. */
+    public List<String> serviceNames() {
+        return root.get("services") instanceof Map<?, ?> all
+                ? all.keySet().stream().map(String::valueOf).toList() : List.of();
+    }
+
     public boolean hasService(String name) {
         return root.get("services") instanceof Map<?, ?> services && services.get(name) instanceof Map;
     }

@@ -40,6 +40,15 @@ public final class PrometheusConfigRewrite {
 
     /** As {@link #write(Path, Map, Path)}, with every alert's {@code for:} divided by {@code forDivisor}. */
     public static void write(Path shipped, Map<String, Integer> ports, Path target, int forDivisor) {
+        write(shipped, ports, Map.of(), target, forDivisor);
+    }
+
+    /**
+     * As {@link #write(Path, Map, Path, int)}, a job scraping {@code moreTargets}' ports after its own (the cluster
+     * shape's other brokers and Connect workers: one target each, as each runs its own agent).
+     */
+    public static void write(Path shipped, Map<String, Integer> ports, Map<String, List<Integer>> moreTargets,
+                             Path target, int forDivisor) {
         Map<String, Object> config = YamlConfig.read(shipped);
         List<String> ruleFiles = resolveRuleFiles(shipped, config.get("rule_files"));
         config.put("rule_files", forDivisor == 1 ? ruleFiles
@@ -56,9 +65,11 @@ public final class PrometheusConfigRewrite {
                         + "(it runs " + new TreeSet<>(ports.keySet()) + ")");
             }
             String where = "job " + name + " static_configs";
+            List<String> targets = new ArrayList<>(List.of("127.0.0.1:" + port));
+            moreTargets.getOrDefault(name, List.of()).forEach(more -> targets.add("127.0.0.1:" + more));
             for (Object staticConfig : YamlConfig.list(job.get("static_configs"), shipped, where)) {
                 YamlConfig.map(staticConfig, shipped, "job " + name + " static_configs[]")
-                        .put("targets", List.of("127.0.0.1:" + port));
+                        .put("targets", targets);
             }
         }
         List<String> unscraped = new ArrayList<>(new TreeSet<>(ports.keySet()));

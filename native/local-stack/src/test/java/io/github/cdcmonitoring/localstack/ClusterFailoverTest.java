@@ -1,0 +1,283 @@
+package io.github.cdcmonitoring.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.cdcmonitoring.generator.CommittedCounts;
+import io.github.cdcmonitoring.generator.DataGenerator;
+import io.github.cdcmonitoring.testsupport.Background;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The cluster shape ({@code LocalStack.Builder.cluster}, docker-compose.cluster.yml) failing over under a steady write
+ * load, on one stack with monitoring: the Connect worker that runs the task killed (the task moves to the other
+ * worker), a broker killed (capture goes on while it is down; its partitions under-replicated until it is back) and
+ * every broker restarted in turn. Each fault is undone before the next and ends with the reconciliation: nothing lost,
+ * duplicates counted. The stack's alert timings are divided by {@link AlertNotificationTest#DIVISOR} so that
+ * KafkaUnderReplicatedPartitions ({@code for: 10m}) fires within the broker's outage; said in the figures.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class ClusterFailoverTest {
+
+    private static final Duration RECOVERY_WAIT = Duration.ofMinutes(2);
+    /** Leaders moved and followers caught up: seconds at this write rate. */
+    private static final Duration IN_SYNC_WAIT = Duration.ofMinutes(2);
+    /** The divided for: (1 minute), a 15 s scrape and a 15 s evaluation, with room. */
+    private static final Duration ALERT_WAIT = Duration.ofMinutes(3);
+    /** Operations the generator commits before a fault and after recovery: steady load on both sides. */
+    private static final int STEADY_OPERATIONS = 300;
+    private static final String UNDER_REPLICATED = "KafkaUnderReplicatedPartitions";
+    private static final List<String> PIPELINE_TOPICS = List.of("cdc.public.users", "cdc.public.orders",
+            "connect_configs", "connect_offsets", "connect_statuses", "__consumer_offsets");
+
+    private LocalStack stack;
+    private LiveAlerts alerts;
+    private PartitionReplicas replicas;
+    private Reconciliation reconciliation;
+    private int generatorPort;
+    private final List<String> report = new ArrayList<>();
+
+    @BeforeAll
+    void start() {
+        stack = LocalStack.builder().cluster(true).allServices(true).generatorRate(LiveMonitoring.GENERATOR_RATE)
+                .alertTimingDivisor(AlertNotificationTest.DIVISOR).start();
+        report.add(String.format(Locale.ROOT, "RELIABILITY | cluster shape started | %s", stack.readyAfter()));
+        alerts = new LiveAlerts(stack);
+        replicas = new PartitionReplicas(stack.bootstrapServers());
+        // From here on this test's own generator writes, for its exact committed counts.
+        generatorPort = URI.create(stack.generatorMetricsUrl()).getPort();
+        stack.generator().stop();
+        reconciliation = new Reconciliation(stack);
+        reconciliation.startFromWhatArrived(Duration.ofMinutes(2));
+    }
+
+    @AfterAll
+    void stop() {
+        report.forEach(System.out::println);
+        try (LocalStack closingStack = stack; PartitionReplicas closingReplicas = replicas;
+             Reconciliation closingReader = reconciliation) {
+            System.out.println("closing the stack");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyTopicOfThePipelineHasThreeReplicasAndEveryNodeIsScraped() {
+        // register-postgresql.json asks for the broker's default (-1): 3 here, as the cluster file sets.
+        await("every topic of the pipeline with three replicas").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(replicas.replicationFactors())
+                        .as("replication factor per topic").containsKeys(PIPELINE_TOPICS.toArray(String[]::new))
+                        .allSatisfy((topic, factor) -> assertThat(factor).as(topic).isEqualTo(3)));
+        assertThat(replicas.topicSetting("cdc.public.orders", "min.insync.replicas")).isEqualTo("2");
+        PrometheusApi prometheus = alerts.prometheus();
+        await("every broker and worker scraped").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
+                    assertThat(prometheus.query("up{job=\"kafka\"} == 1")).hasSize(stack.kafkaBrokers().size());
+                    assertThat(prometheus.query("up{job=\"connect\"} == 1")).hasSize(stack.connectWorkers().size());
+                });
+        assertThat(stack.kafkaBrokers()).hasSize(3);
+        assertThat(stack.connectWorkers()).hasSize(2);
+    }
+
+    /**
+     * The worker running the task dies; the group notices after session.timeout.ms, and the task, held unassigned
+     * for scheduled.rebalance.max.delay.ms (10 s in the cluster file) in case the worker returns, then runs on the
+     * other worker from the last committed offsets.
+     */
+    @Test
+    @Order(2)
+    void connectWorkerRunningTheTaskKilledTaskResumesOnTheOtherWorker() throws Exception {
+        ConnectWorker running = workerRunningTheTask();
+        ConnectWorker other = stack.connectWorkers().stream().filter(w -> w != running).findFirst().orElseThrow();
+        long[] timings = new long[2];
+        LogExcerpt survivorLog = LogExcerpt.from(other.logFile());
+        Outcome outcome = underLoad(() -> {
+            running.kill();
+            long killedAt = System.currentTimeMillis();
+            long killedNanos = System.nanoTime();
+            assertThat(reconciliation.awaitChangeCommittedAfter(killedAt, RECOVERY_WAIT))
+                    .as("a change committed after the kill arrives").isTrue();
+            timings[0] = System.nanoTime() - killedNanos;
+            other.rest().awaitRunning(stack.connectorName(), RECOVERY_WAIT);
+            assertThat(taskWorker(other.rest())).as("the task's worker after the kill").isEqualTo(workerId(other));
+            timings[1] = System.nanoTime() - killedNanos;
+            running.start(); // the group whole again for the next faults
+        });
+        System.out.println("the surviving worker's log: " + survivorLog.lines("(?i)(delay|lost|rebalance started|"
+                + "starting task|leader)", 12));
+        String line = String.format(Locale.ROOT, "RELIABILITY | cluster: Connect worker running the task (%s) SIGKILL "
+                        + "(scheduled.rebalance.max.delay.ms %s) | first change after the kill %.1f s, task RUNNING on "
+                        + "the other worker seen %.1f s after the kill | lost %d | duplicates %d of %d changes",
+                running.restUrl(), other.workerProperties().get("scheduled.rebalance.max.delay.ms"), seconds(timings[0]),
+                seconds(timings[1]), outcome.lost, outcome.duplicates, outcome.changes);
+        System.out.println(line);
+        report.add(line);
+    }
+
+    /**
+     * The broker leading the orders topic dies: its partitions' leadership moves, capture goes on with two in-sync
+     * replicas (min.insync.replicas 2), the partitions are under-replicated until it is back and has caught up.
+     */
+    @Test
+    @Order(3)
+    void brokerKilledCaptureGoesOnAndUnderReplicationClearsAfterItReturns() throws Exception {
+        alerts.awaitFalse(UNDER_REPLICATED, s -> true, ALERT_WAIT);
+        int leader = replicas.leaderOf("cdc.public.orders");
+        KafkaBroker victim = stack.kafkaBrokers().stream().filter(b -> b.nodeId() == leader).findFirst()
+                .orElseThrow();
+        long[] timings = new long[4];
+        List<String> underReplicated = new ArrayList<>();
+        Outcome outcome = underLoad(() -> {
+            victim.kill();
+            long killedAt = System.currentTimeMillis();
+            long killedNanos = System.nanoTime();
+            assertThat(reconciliation.awaitChangeCommittedAfter(killedAt, RECOVERY_WAIT))
+                    .as("a change committed after the kill arrives while the broker is down").isTrue();
+            assertThat(victim.isAlive()).isFalse();
+            timings[0] = System.nanoTime() - killedNanos;
+            await("partitions under-replicated").atMost(IN_SYNC_WAIT).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> !replicas.underReplicated().isEmpty());
+            underReplicated.addAll(replicas.underReplicated());
+            timings[1] = System.nanoTime() - killedNanos;
+            awaitFiring(UNDER_REPLICATED);
+            timings[2] = System.nanoTime() - killedNanos;
+            assertThat(reconciliation.awaitChangeCommittedAfter(System.currentTimeMillis(), RECOVERY_WAIT))
+                    .as("capture still going on after %.0f s without the broker", seconds(timings[2])).isTrue();
+
+            victim.start();
+            long backNanos = System.nanoTime();
+            await("every partition in sync again").atMost(IN_SYNC_WAIT).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> replicas.underReplicated().isEmpty());
+            timings[3] = System.nanoTime() - backNanos;
+            alerts.awaitFalse(UNDER_REPLICATED, s -> true, ALERT_WAIT);
+        });
+        String line = String.format(Locale.ROOT, "RELIABILITY | cluster: broker %d (leader of cdc.public.orders) "
+                        + "SIGKILL, down %.1f s | first change after the kill %.1f s, with the broker down | %d "
+                        + "partitions under-replicated (Admin) %.1f s after the kill, e.g. %s; %s firing %.1f s after "
+                        + "the kill (for: divided by %d) | in sync %.1f s after the restart, alert false after | lost %d "
+                        + "| duplicates %d of %d changes",
+                leader, seconds(timings[2]) , seconds(timings[0]), underReplicated.size(), seconds(timings[1]),
+                underReplicated.subList(0, Math.min(3, underReplicated.size())), UNDER_REPLICATED,
+                seconds(timings[2]), AlertNotificationTest.DIVISOR, seconds(timings[3]), outcome.lost,
+                outcome.duplicates, outcome.changes);
+        System.out.println(line);
+        report.add(line);
+    }
+
+    /** Every broker stopped cleanly and started in turn, the next only once every partition is in sync again. */
+    @Test
+    @Order(4)
+    void rollingRestartOfEveryBrokerLosesNothing() throws Exception {
+        List<String> restarts = new ArrayList<>();
+        Outcome outcome = underLoad(() -> {
+            for (KafkaBroker broker : stack.kafkaBrokers()) {
+                long stopNanos = System.nanoTime();
+                broker.stop();
+                double stopped = seconds(System.nanoTime() - stopNanos);
+                broker.start();
+                double up = seconds(System.nanoTime() - stopNanos);
+                await("every partition in sync after broker " + broker.nodeId() + " restarted").atMost(IN_SYNC_WAIT)
+                        .pollInterval(Duration.ofMillis(500)).until(() -> replicas.underReplicated().isEmpty());
+                restarts.add(String.format(Locale.ROOT, "broker %d stopped in %.1f s, serving %.1f s, in sync %.1f s",
+                        broker.nodeId(), stopped, up, seconds(System.nanoTime() - stopNanos)));
+            }
+            assertThat(reconciliation.awaitChangeCommittedAfter(System.currentTimeMillis(), RECOVERY_WAIT))
+                    .as("a change committed after the rolling restart arrives").isTrue();
+        });
+        String line = String.format(Locale.ROOT, "RELIABILITY | cluster: rolling restart (SIGTERM, start, wait for "
+                        + "every partition in sync) | %s | lost %d | duplicates %d of %d changes",
+                String.join("; ", restarts), outcome.lost, outcome.duplicates, outcome.changes);
+        System.out.println(line);
+        report.add(line);
+    }
+
+    /** What a fault under load left: lost (0, asserted), duplicates and the changes committed meanwhile. */
+    private record Outcome(long lost, long duplicates, long changes) {
+    }
+
+    @FunctionalInterface
+    private interface Fault {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code fault} with the generator writing from before it until {@link #STEADY_OPERATIONS} after it, then
+     * reconciles: the state rebuilt from the topics equals the tables, the distinct events equal the generator's
+     * counts, nothing lost.
+     */
+    private Outcome underLoad(Fault fault) throws Exception {
+        long duplicatesBefore = reconciliation.drain().duplicates();
+        CommittedCounts counts;
+        try (DataGenerator generator = StackGenerator.writingInto(stack, StackGenerator.RATE, generatorPort);
+             Background run = Background.start("generator", generator::run, generator::stop)) {
+            await("steady writing").atMost(Duration.ofSeconds(30))
+                    .until(() -> generator.counts().operations() >= STEADY_OPERATIONS);
+            fault.run();
+            long afterFault = generator.counts().operations();
+            await("steady writing after the fault").atMost(Duration.ofSeconds(60))
+                    .until(() -> generator.counts().operations() >= afterFault + STEADY_OPERATIONS);
+            generator.stop();
+            run.awaitFinished(Duration.ofSeconds(60));
+            counts = generator.counts();
+        }
+        reconciliation.expectAll(counts);
+        Reconciliation.Drained drained = reconciliation.drain();
+        drained.assertMatchesTables();
+        drained.assertEventCountsAsExpected();
+        assertThat(drained.lost()).as("changes lost").isZero();
+        return new Outcome(drained.lost(), drained.duplicates() - duplicatesBefore, committedChanges(counts));
+    }
+
+    private void awaitFiring(String alert) {
+        await(alert + " firing").atMost(ALERT_WAIT).pollInterval(Duration.ofSeconds(2))
+                .until(() -> !alerts.prometheus().query("ALERTS{alertname=\"" + alert
+                        + "\",alertstate=\"firing\"}").isEmpty());
+    }
+
+    private ConnectWorker workerRunningTheTask() {
+        String id = taskWorker(stack.rest());
+        return stack.connectWorkers().stream().filter(w -> workerId(w).equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no worker of this stack is " + id));
+    }
+
+    /** The worker_id of the connector's task in the status: the worker's advertised host:port. */
+    private String taskWorker(ConnectRest rest) {
+        ConnectRest.Response status = rest.get("/connectors/" + stack.connectorName() + "/status");
+        assertThat(status.ok()).as("connector status: %s", status.body()).isTrue();
+        return status.json().path("tasks").path(0).path("worker_id").asText();
+    }
+
+    private static String workerId(ConnectWorker worker) {
+        return URI.create(worker.restUrl()).getAuthority();
+    }
+
+    private static long committedChanges(CommittedCounts counts) {
+        long changes = 0;
+        for (String table : Reconciliation.TABLES) {
+            for (String operation : List.of("insert", "update", "delete")) {
+                changes += counts.rows(table, operation);
+            }
+        }
+        return changes;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+}
