@@ -78,21 +78,15 @@ class ClusterFailoverTest {
 
     @Test
     @Order(1)
-    void everyTopicOfThePipelineHasThreeReplicasAndEveryNodeIsScraped() {
-        // register-postgresql.json asks for the broker's default (-1): 3 here, as the cluster file sets.
-        await("every topic of the pipeline with three replicas").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(replicas.replicationFactors())
-                        .as("replication factor per topic").containsKeys(PIPELINE_TOPICS.toArray(String[]::new))
-                        .allSatisfy((topic, factor) -> assertThat(factor).as(topic).isEqualTo(3)));
-        assertThat(replicas.topicSetting("cdc.public.orders", "min.insync.replicas")).isEqualTo("2");
+    void everyBrokerAndWorkerIsScraped() {
         PrometheusApi prometheus = alerts.prometheus();
+        assertThat(stack.kafkaBrokers()).hasSize(3);
+        assertThat(stack.connectWorkers()).hasSize(2);
         await("every broker and worker scraped").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> {
                     assertThat(prometheus.query("up{job=\"kafka\"} == 1")).hasSize(stack.kafkaBrokers().size());
                     assertThat(prometheus.query("up{job=\"connect\"} == 1")).hasSize(stack.connectWorkers().size());
                 });
-        assertThat(stack.kafkaBrokers()).hasSize(3);
-        assertThat(stack.connectWorkers()).hasSize(2);
     }
 
     /**
@@ -105,6 +99,9 @@ class ClusterFailoverTest {
     void connectWorkerRunningTheTaskKilledTaskResumesOnTheOtherWorker() throws Exception {
         ConnectWorker running = workerRunningTheTask();
         ConnectWorker other = stack.connectWorkers().stream().filter(w -> w != running).findFirst().orElseThrow();
+        // The delay applies only when the group's leader survives: a new leader has no record of the assignment
+        // before and hands the lost task out at once.
+        boolean leaderKilled = GroupLeader.of(stack.connectWorkers()).equals(running.restUrl());
         long[] timings = new long[2];
         LogExcerpt survivorLog = LogExcerpt.from(other.logFile());
         Outcome outcome = underLoad(() -> {
@@ -113,6 +110,7 @@ class ClusterFailoverTest {
             long killedNanos = System.nanoTime();
             assertThat(reconciliation.awaitChangeCommittedAfter(killedAt, RECOVERY_WAIT))
                     .as("a change committed after the kill arrives").isTrue();
+
             timings[0] = System.nanoTime() - killedNanos;
             other.rest().awaitRunning(stack.connectorName(), RECOVERY_WAIT);
             assertThat(taskWorker(other.rest())).as("the task's worker after the kill").isEqualTo(workerId(other));
@@ -121,10 +119,11 @@ class ClusterFailoverTest {
         });
         System.out.println("the surviving worker's log: " + survivorLog.lines("(?i)(delay|lost|rebalance started|"
                 + "starting task|leader)", 12));
-        String line = String.format(Locale.ROOT, "RELIABILITY | cluster: Connect worker running the task (%s) SIGKILL "
-                        + "(scheduled.rebalance.max.delay.ms %s) | first change after the kill %.1f s, task RUNNING on "
-                        + "the other worker seen %.1f s after the kill | lost %d | duplicates %d of %d changes",
-                running.restUrl(), other.workerProperties().get("scheduled.rebalance.max.delay.ms"), seconds(timings[0]),
+        String line = String.format(Locale.ROOT, "RELIABILITY | cluster: Connect worker running the task (%s, %s) "
+                        + "SIGKILL (scheduled.rebalance.max.delay.ms %s) | first change after the kill %.1f s, task "
+                        + "RUNNING on the other worker seen %.1f s after the kill | lost %d | duplicates %d of %d changes",
+                running.restUrl(), leaderKilled ? "the group's leader" : "not the group's leader",
+                other.workerProperties().get("scheduled.rebalance.max.delay.ms"), seconds(timings[0]),
                 seconds(timings[1]), outcome.lost, outcome.duplicates, outcome.changes);
         System.out.println(line);
         report.add(line);
@@ -205,6 +204,19 @@ class ClusterFailoverTest {
                 String.join("; ", restarts), outcome.lost, outcome.duplicates, outcome.changes);
         System.out.println(line);
         report.add(line);
+    }
+
+    /**
+     * After the faults (the table topics exist once the connector has written to them): every topic of the pipeline
+     * on three replicas. register-postgresql.json asks for the broker's default (-1), 3 here as the cluster file sets.
+     */
+    @Test
+    @Order(5)
+    void everyTopicOfThePipelineHasThreeReplicas() {
+        assertThat(replicas.replicationFactors()).as("replication factor per topic")
+                .containsKeys(PIPELINE_TOPICS.toArray(String[]::new))
+                .allSatisfy((topic, factor) -> assertThat(factor).as(topic).isEqualTo(3));
+        assertThat(replicas.topicSetting("cdc.public.orders", "min.insync.replicas")).isEqualTo("2");
     }
 
     /** What a fault under load left: lost (0, asserted), duplicates and the changes committed meanwhile. */
