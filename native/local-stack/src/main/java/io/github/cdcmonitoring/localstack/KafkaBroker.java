@@ -65,7 +65,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** Starts the broker's JVM without waiting; {@link #awaitReady()} waits. */
     static KafkaBroker launch(Path workDir, int port, int controllerPort, int metricsPort, Path log4jConfig,
             KafkaImageSettings settings, MetricsAgent agent) {
-        Path dataDir = workDir.resolve("data");
+        Path dataDir = workDir.resolve("data"); // logDirectory()
         Map<String, String> config = new LinkedHashMap<>(settings.serverProperties());
         config.putAll(machineSettings(config.getOrDefault("node.id", "1"), port, controllerPort, dataDir));
         Path properties = workDir.resolve("server.properties");
@@ -207,6 +207,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     public long pid() {
         return jvm.pid();
+    }
+
+    /** The broker's log directory (log.dirs): the topics' data. */
+    public Path logDirectory() {
+        return workDir.resolve("data");
     }
 
     public Path logFile() {
