@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertmanagerInhibitionTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path storage;
@@ -61,7 +61,7 @@ class AlertmanagerInhibitionTest {
                 .redirectErrorStream(true).redirectOutput(storage.resolve("alertmanager.log").toFile()).start();
         await("alertmanager ready").atMost(WAIT).pollInterval(Duration.ofMillis(100))
                 .failFast("alertmanager exited", () -> !alertmanager.isAlive())
-                .ignoreException(IOException.class)
+                .ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> http.send(HttpRequest.newBuilder(URI.create(url + "/-/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }

@@ -24,8 +24,11 @@ public final class ClusterShape {
     public static final int REPLICATION_FACTOR = 3;
     public static final int MIN_INSYNC_REPLICAS = 2;
     public static final String KAFKA_VOLUME_SIZE = "20Gi";
-    /** One worker, as in the compose stack: the connector has one task (tasks.max 1, a PostgreSQL slot's limit). */
-    public static final int CONNECT_REPLICAS = 1;
+    /**
+     * Two workers in one group, as the cluster shape runs them: the connector has one task (tasks.max 1, a PostgreSQL
+     * slot's limit), and when the worker running it fails the other takes it over.
+     */
+    public static final int CONNECT_REPLICAS = 2;
 
     /**
      * The image Strimzi's build pushes the Connect image with the Debezium plugin to. A placeholder on purpose: a

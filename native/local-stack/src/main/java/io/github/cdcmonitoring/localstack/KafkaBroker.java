@@ -87,7 +87,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** Starts one node of {@code quorum} without waiting. */
     static KafkaBroker launch(Path workDir, int port, int controllerPort, int metricsPort, Path log4jConfig,
             KafkaImageSettings settings, MetricsAgent agent, Quorum quorum) {
-        Path dataDir = workDir.resolve("data");
+        Path dataDir = workDir.resolve("data"); // logDirectory()
         Map<String, String> config = new LinkedHashMap<>(settings.serverProperties());
         config.putAll(machineSettings(nodeId(settings), port, controllerPort, dataDir, quorum.voters()));
         Path properties = workDir.resolve("server.properties");
@@ -240,6 +240,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     public long pid() {
         return jvm.pid();
+    }
+
+    /** The broker's log directory (log.dirs): the topics' data. */
+    public Path logDirectory() {
+        return workDir.resolve("data");
     }
 
     public Path logFile() {

@@ -65,16 +65,22 @@ final class MonitoringServices {
     static final String MOUNT_POINT_OPTION = "--collector.filesystem.mount-points-include=";
 
     /**
-     * node_exporter with the compose service's arguments, its one filesystem the one that holds PostgreSQL's data
-     * here ({@code dataDir}'s mount point instead of the container's {@code /pgdata}); ready once it reports that
-     * filesystem's free space.
+     * node_exporter with the compose service's arguments, its filesystems those that hold PostgreSQL's data and the
+     * broker's log here (their mount points instead of the container's {@code /pgdata} and {@code /kafkadata}); ready
+     * once it reports a filesystem's free space.
      */
-    static ServiceProcess nodeExporter(StackConfiguration.Monitoring settings, Path dataDir, int port, Path dir) {
-        String mountPoint = MountPoint.of(dataDir);
+    static ServiceProcess nodeExporter(StackConfiguration.Monitoring settings, Path postgresData, Path kafkaLog,
+            int port, Path dir) {
+        // Here both folders are usually on one filesystem: one mount point, one series, which both the PostgreSQL
+        // and the Kafka filesystem alerts read (in compose each volume has a mount point of its own).
+        List<String> watched = java.util.stream.Stream.of(MountPoint.of(postgresData), MountPoint.of(kafkaLog))
+                .distinct().toList();
+        String mountPoints = watched.stream().map(java.util.regex.Pattern::quote)
+                .collect(java.util.stream.Collectors.joining("|"));
         List<String> arguments = new java.util.ArrayList<>();
         for (String argument : settings.nodeExporterArguments()) {
             arguments.add(argument.startsWith(MOUNT_POINT_OPTION)
-                    ? MOUNT_POINT_OPTION + "^" + java.util.regex.Pattern.quote(mountPoint) + "$" : argument);
+                    ? MOUNT_POINT_OPTION + "^(" + mountPoints + ")$" : argument);
         }
         arguments.add("--web.listen-address=127.0.0.1:" + port);
         NativeProcess process = NativeProcess.of("node_exporter", settings.nodeExporter(), arguments, Map.of(),
@@ -82,7 +88,7 @@ final class MonitoringServices {
         String metrics = metricsUrl(port);
         return new ServiceProcess(process, metrics, metrics,
                 body -> body.lines().anyMatch(line -> line.startsWith("node_filesystem_avail_bytes{")),
-                "node_filesystem_avail_bytes of " + mountPoint);
+                "node_filesystem_avail_bytes of " + String.join(" and ", watched));
     }
 
     /** The role postgres_exporter logs in as, for messages. */

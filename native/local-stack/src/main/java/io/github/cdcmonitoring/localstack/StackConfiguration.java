@@ -39,6 +39,7 @@ final class StackConfiguration {
     /** The compose service that reports the free space under PostgreSQL's data, and the volume it watches. */
     static final String NODE_EXPORTER_SERVICE = "node-exporter";
     static final String POSTGRES_DATA_VOLUME = "postgres-data";
+    static final String KAFKA_DATA_VOLUME = "kafka-data";
     /** The compose service's database address in DATA_SOURCE_URI / DATA_SOURCE_NAME: host {@code postgres}. */
     private static final Pattern COMPOSE_DATABASE = Pattern.compile("(^|@|//)postgres(:5432)?([/?]|$)");
     static final String GRAFANA_DIR = "debezium-grafana";
@@ -341,8 +342,9 @@ final class StackConfiguration {
     }
 
     /**
-     * The compose node-exporter's arguments. Its one filesystem is named as the mount point of the postgres-data
-     * volume ({@code ^/pgdata$}); {@link MonitoringServices#nodeExporter} puts this machine's in its place.
+     * The compose node-exporter's arguments. Its two filesystems are named as the mount points of the postgres-data
+     * and kafka-data volumes ({@code ^(/pgdata|/kafkadata)$}); {@link MonitoringServices#nodeExporter} puts this
+     * machine's in their place.
      */
     private static List<String> nodeExporterArguments(ComposeFile compose) {
         String where = compose.source() + ": services." + NODE_EXPORTER_SERVICE;
@@ -350,15 +352,20 @@ final class StackConfiguration {
             throw new IllegalStateException(compose.source() + " has no " + NODE_EXPORTER_SERVICE + " service to take "
                     + "its settings from");
         }
-        String target = compose.serviceVolumeTarget(NODE_EXPORTER_SERVICE, POSTGRES_DATA_VOLUME)
-                .orElseThrow(() -> new IllegalStateException(where + ".volumes does not mount " + POSTGRES_DATA_VOLUME));
+        String postgres = volumeTarget(compose, where, POSTGRES_DATA_VOLUME);
+        String kafka = volumeTarget(compose, where, KAFKA_DATA_VOLUME);
         List<String> arguments = compose.serviceCommand(NODE_EXPORTER_SERVICE);
-        String expected = MonitoringServices.MOUNT_POINT_OPTION + "^" + target + "$";
+        String expected = MonitoringServices.MOUNT_POINT_OPTION + "^(" + postgres + "|" + kafka + ")$";
         if (!arguments.contains(expected)) {
-            throw new IllegalStateException(where + ".command must contain " + expected + " (the " + POSTGRES_DATA_VOLUME
-                    + " volume's mount point, and no other filesystem)");
+            throw new IllegalStateException(where + ".command must contain " + expected + " (the mount points of the "
+                    + POSTGRES_DATA_VOLUME + " and " + KAFKA_DATA_VOLUME + " volumes, and no other filesystem)");
         }
         return arguments;
+    }
+
+    private static String volumeTarget(ComposeFile compose, String where, String volume) {
+        return compose.serviceVolumeTarget(NODE_EXPORTER_SERVICE, volume)
+                .orElseThrow(() -> new IllegalStateException(where + ".volumes does not mount " + volume));
     }
 
     /**

@@ -169,7 +169,7 @@ record StackStartup(StackConfiguration config, LocalStack stack, StartedComponen
         IntFunction<ServiceProcess> postgresExporter = port -> MonitoringServices.postgresExporter(settings, port,
                 stack.dir("postgres-exporter"));
         IntFunction<ServiceProcess> nodeExporter = port -> MonitoringServices.nodeExporter(settings,
-                pg.runDirectory(), port, stack.dir("node-exporter"));
+                pg.runDirectory(), stack.kafka().logDirectory(), port, stack.dir("node-exporter"));
         // The jobs of debezium-prometheus/prometheus.yml -> local ports.
         Map<String, Integer> jobs = new LinkedHashMap<>();
         for (Component component : Component.values()) {
@@ -204,7 +204,8 @@ record StackStartup(StackConfiguration config, LocalStack stack, StartedComponen
         stack.ready(POSTGRES_EXPORTER, "postgres_exporter logged in as " + MonitoringServices.role(settings)
                 + ", metrics at " + awaitService(POSTGRES_EXPORTER, postgresExporter).url());
         stack.ready(NODE_EXPORTER, "node_exporter reporting the free space of " + MountPoint.of(pg.runDirectory())
-                + " (the filesystem of PostgreSQL's data), metrics at " + awaitService(NODE_EXPORTER, nodeExporter).url());
+                + " (the filesystem of PostgreSQL's data) and " + MountPoint.of(stack.kafka().logDirectory())
+                + " (the broker's log), metrics at " + awaitService(NODE_EXPORTER, nodeExporter).url());
         stack.ready(ALERTMANAGER, "Alertmanager ready at " + awaitService(ALERTMANAGER, alertmanager).url() + " with "
                 + config.repo.root().relativize(settings.alertmanagerYml())
                 + settings.alertWebhook().map(url -> " and a webhook to " + url).orElse("")

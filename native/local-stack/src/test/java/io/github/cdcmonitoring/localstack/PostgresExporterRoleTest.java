@@ -111,7 +111,7 @@ class PostgresExporterRoleTest {
                 .timeout(Duration.ofSeconds(10)).build();
         // Until it listens and answers with the pg_up metric (it binds a moment after it starts).
         return await("postgres_exporter's metrics").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .ignoreException(java.io.IOException.class)
+                .ignoreExceptionsInstanceOf(java.io.IOException.class)
                 .until(() -> http.send(request, HttpResponse.BodyHandlers.ofString()),
                         response -> response.statusCode() == 200 && response.body().contains("pg_up"))
                 .body();
