@@ -53,6 +53,29 @@ class ComposeFileReadingTest {
         assertThat(compose.serviceEnvironment("connect")).containsExactly(Map.entry("A", "1"), Map.entry("B", "2"));
     }
 
+    /** An override file as docker-compose.cluster.yml writes one: extends, and Compose's !reset and !override tags. */
+    @Test
+    void overrideFileWithExtendsResetAndOverride() throws Exception {
+        Path file = dir.resolve("docker-compose.override.yml");
+        Files.writeString(file, """
+                services:
+                  kafka-2:
+                    extends:
+                      file: docker-compose.yml
+                      service: kafka
+                    build: !reset null
+                    ports: !override
+                      - "127.0.0.1:9095:9092"
+                    environment:
+                      KAFKA_NODE_ID: 2
+                """);
+        ComposeFile compose = ComposeFile.read(file, Map.of());
+        assertThat(compose.serviceNames()).containsExactly("kafka-2");
+        assertThat(compose.serviceExtends("kafka-2")).contains(new ComposeFile.Extends(
+                dir.resolve("docker-compose.yml").toAbsolutePath().normalize(), "kafka"));
+        assertThat(compose.serviceEnvironment("kafka-2")).containsExactly(Map.entry("KAFKA_NODE_ID", "2"));
+    }
+
     @Test
     void unknownServiceAndUnsetVariableAreNamed() throws Exception {
         ComposeFile compose = compose("""
