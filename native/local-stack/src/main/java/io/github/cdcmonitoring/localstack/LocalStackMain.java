@@ -87,10 +87,12 @@ public final class LocalStackMain {
         List<String> urls = new ArrayList<>();
         urls.add("PostgreSQL 127.0.0.1:" + stack.postgres().port());
         urls.add("Kafka " + stack.bootstrapServers());
-        urls.add("Connect REST " + stack.connectUrl());
+        urls.add("Connect REST " + String.join(" ", stack.connectWorkers().stream().map(ConnectWorker::restUrl)
+                .toList()));
         urls.add("Kafka metrics " + String.join(" ", stack.kafkaBrokers().stream().map(KafkaBroker::metricsUrl)
                 .toList()));
-        urls.add("Connect metrics " + stack.metricsUrl());
+        urls.add("Connect metrics " + String.join(" ", stack.connectWorkers().stream()
+                .map(ConnectWorker::metricsUrl).toList()));
         urls.add("generator metrics " + stack.generatorMetricsUrl());
         urls.add("change exporter metrics " + stack.changeExporterMetricsUrl());
         urls.add("postgres_exporter metrics " + stack.postgresExporterMetricsUrl());

@@ -140,7 +140,7 @@ class ClusterFailoverTest {
         int leader = replicas.leaderOf("cdc.public.orders");
         KafkaBroker victim = stack.kafkaBrokers().stream().filter(b -> b.nodeId() == leader).findFirst()
                 .orElseThrow();
-        long[] timings = new long[4];
+        long[] timings = new long[5];
         List<String> underReplicated = new ArrayList<>();
         Outcome outcome = underLoad(() -> {
             victim.kill();
@@ -159,6 +159,7 @@ class ClusterFailoverTest {
             assertThat(reconciliation.awaitChangeCommittedAfter(System.currentTimeMillis(), RECOVERY_WAIT))
                     .as("capture still going on after %.0f s without the broker", seconds(timings[2])).isTrue();
 
+            timings[4] = System.nanoTime() - killedNanos;
             victim.start();
             long backNanos = System.nanoTime();
             await("every partition in sync again").atMost(IN_SYNC_WAIT).pollInterval(Duration.ofSeconds(1))
@@ -171,7 +172,7 @@ class ClusterFailoverTest {
                         + "partitions under-replicated (Admin) %.1f s after the kill, e.g. %s; %s firing %.1f s after "
                         + "the kill (for: divided by %d) | in sync %.1f s after the restart, alert false after | lost %d "
                         + "| duplicates %d of %d changes",
-                leader, seconds(timings[2]) , seconds(timings[0]), underReplicated.size(), seconds(timings[1]),
+                leader, seconds(timings[4]), seconds(timings[0]), underReplicated.size(), seconds(timings[1]),
                 underReplicated.subList(0, Math.min(3, underReplicated.size())), UNDER_REPLICATED,
                 seconds(timings[2]), AlertNotificationTest.DIVISOR, seconds(timings[3]), outcome.lost,
                 outcome.duplicates, outcome.changes);
