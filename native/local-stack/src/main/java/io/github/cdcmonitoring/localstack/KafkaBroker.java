@@ -27,7 +27,8 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A single-node KRaft Kafka (combined broker and controller) in its own JVM on a loopback port, with the settings and
+ * A KRaft Kafka node (combined broker and controller), alone or one of the cluster shape's quorum ({@link Quorum}), in
+ * its own JVM on a loopback port, with the settings and
  * heap the compose stack's {@code kafka} service gives the image ({@link KafkaImageSettings}), and its JMX exporter
  * agent serving the broker's metrics ({@code kafka-jmx-exporter/config.yml}); only the addresses and the log folder are
  * this machine's.

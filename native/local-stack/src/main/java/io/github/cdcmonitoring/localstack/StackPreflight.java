@@ -1,5 +1,6 @@
 package io.github.cdcmonitoring.localstack;
 
+import io.github.cdcmonitoring.localstack.config.ComposeCluster;
 import io.github.cdcmonitoring.repo.ComposeFile;
 import io.github.cdcmonitoring.repo.DotEnv;
 import io.github.cdcmonitoring.repo.RepoFiles;
@@ -67,6 +68,11 @@ final class StackPreflight {
         String compose;
         try {
             compose = Files.readString(root.resolve(ComposeFile.FILE), StandardCharsets.UTF_8);
+            // The cluster shape's own settings (KAFKA_2_PORT, ...) may be set in .env too.
+            Path cluster = root.resolve(ComposeCluster.FILE);
+            if (Files.isRegularFile(cluster)) {
+                compose += Files.readString(cluster, StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + ComposeFile.FILE + ": " + e.getMessage());
         }
