@@ -19,7 +19,8 @@ final class ConnectorManifest {
 
     /**
      * The cluster shape's values for the topics the connector creates (Kafka Connect's topic.creation.default.*): all
-     * three copies and two in sync, where the compose stack's single broker can keep only one.
+     * three copies and two in sync. The file's replication factor -1 takes the broker's default, which the Kafka
+     * resource sets to the same 3; stated here too, so that the connector alone shows what its topics get.
      */
     static final Map<String, String> CLUSTER_OVERRIDES = orderedOverrides();
 
