@@ -22,7 +22,8 @@ public final class LocalStackMain {
               the compose stack. Needs Prometheus 3 and the exporters and Alertmanager of the lines .env pins:
               sudo bash .ci/install-packages
               Ctrl-C or SIGTERM stops everything and removes the temporary files.
-              --inventory  load inventory.sql too (as LOAD_INVENTORY=true in .env does)""";
+              --inventory  load inventory.sql too and register its own connector, register-inventory.json
+                           (as LOAD_INVENTORY=true in .env does)""";
     private static final long HEALTH_CHECK_MS = 2_000;
 
     /** Set by Ctrl-C: from then on processes exiting is expected. */

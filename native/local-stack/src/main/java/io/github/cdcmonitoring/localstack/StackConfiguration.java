@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 final class StackConfiguration {
 
     static final String CONNECTOR_FILE = "register-postgresql.json";
+    /** The inventory dataset's own connector, registered with it (LOAD_INVENTORY=true in the compose stack). */
+    static final String INVENTORY_CONNECTOR_FILE = "register-inventory.json";
     static final String JMX_EXPORTER_DIR = "debezium-jmx-exporter";
     static final String PROMETHEUS_YML = "debezium-prometheus/prometheus.yml";
     /** The compose service mounts it at /etc/alertmanager/alertmanager.yml (ComposeFileTest). */
@@ -80,6 +82,8 @@ final class StackConfiguration {
     final ConnectImageEntrypoint.Result connectImage;
     /** The connector with the database address; moves with PostgreSQL ({@link #postgresMovedTo}). */
     ConnectorConfig connector;
+    /** register-inventory.json with the database address; registered only with the inventory dataset. */
+    ConnectorConfig inventoryConnector;
     final Path jmxExporterDir;
     final Path jmxExporterConfig;
     final boolean loadInventory;
@@ -90,7 +94,7 @@ final class StackConfiguration {
     private StackConfiguration(RepoFiles repo, DotEnv env, StackPorts ports, Set<Component> chosenPorts,
                                Ports.Chooser portChooser, ComposeFile compose,
                                ConnectImageEntrypoint.Result connectImage, ConnectorConfig connector,
-                               Path jmxExporterDir, Path jmxExporterConfig, boolean loadInventory,
+                               ConnectorConfig inventoryConnector, Path jmxExporterDir, Path jmxExporterConfig, boolean loadInventory,
                                boolean registerConnector, Optional<Monitoring> monitoring) {
         this.repo = repo;
         this.env = env;
@@ -100,6 +104,7 @@ final class StackConfiguration {
         this.compose = compose;
         this.connectImage = connectImage;
         this.connector = connector;
+        this.inventoryConnector = inventoryConnector;
         this.jmxExporterDir = jmxExporterDir;
         this.jmxExporterConfig = jmxExporterConfig;
         this.loadInventory = loadInventory;
@@ -126,10 +131,12 @@ final class StackConfiguration {
         StackPorts ports = ports(options, chosen);
         ConnectorConfig connector = ConnectorConfig.read(repo.file(CONNECTOR_FILE))
                 .withDatabase("127.0.0.1", ports.of(Component.POSTGRES));
+        ConnectorConfig inventoryConnector = ConnectorConfig.read(repo.file(INVENTORY_CONNECTOR_FILE))
+                .withDatabase("127.0.0.1", ports.of(Component.POSTGRES));
         Optional<Monitoring> monitoring = programs.map(p -> monitoring(p, built.orElseThrow(), repo, env, compose,
                 ports, options));
         return new StackConfiguration(repo, env, ports, chosen, options.portChooser(), compose, image, connector,
-                exporterDir, agentConfig, options.loadInventory(), options.registerConnector(), monitoring);
+                inventoryConnector, exporterDir, agentConfig, options.loadInventory(), options.registerConnector(), monitoring);
     }
 
     /** Whether this stack chose {@code component}'s port, and so may start it again on a fresh one. */
@@ -148,6 +155,7 @@ final class StackConfiguration {
      */
     void postgresMovedTo(int port) {
         connector = connector.withDatabase("127.0.0.1", port);
+        inventoryConnector = inventoryConnector.withDatabase("127.0.0.1", port);
         monitoring = monitoring.map(m -> new Monitoring(m.generatorJar(), m.generatorWorkload(),
                 m.changeExporterJar(), m.postgresExporter(), postgresExporterEnvironment(repo, compose, port),
                 m.prometheus(),
