@@ -142,7 +142,7 @@ class ConnectorRegistrationTest {
     void theInventoryConnectorIsRefusedWithoutItsDataset() throws SQLException {
         ConnectorRegistration.Result result = stack.registerInventoryConnector();
         String name = stack.inventoryConnectorConfig().name();
-        report("register-inventory.json without the inventory dataset", result);
+        report("register-inventory.json", "without the inventory dataset", result);
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(errorLines(result)).singleElement().asString().isEqualTo("register-connector: table.include.list of "
                 + name + " names tables that do not exist or that cdc_capture cannot read in database "
@@ -237,7 +237,11 @@ class ConnectorRegistrationTest {
 
     /** The exact lines the user sees, for RELIABILITY.md's "Bad input" table. */
     private static void report(String input, ConnectorRegistration.Result result) {
-        System.out.println("RELIABILITY | bad input | register-postgresql.json: " + input + " | exit "
+        report("register-postgresql.json", input, result);
+    }
+
+    private static void report(String file, String input, ConnectorRegistration.Result result) {
+        System.out.println("RELIABILITY | bad input | " + file + ": " + input + " | exit "
                 + result.exitCode() + " | " + String.join(" / ", errorLines(result)));
     }
 
