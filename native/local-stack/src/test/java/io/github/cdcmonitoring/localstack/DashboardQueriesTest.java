@@ -135,6 +135,27 @@ class DashboardQueriesTest {
                 + String.join("\n  ", proven));
     }
 
+    /**
+     * The inventory connector sits idle (nothing writes its tables but this class, three rows once) while the
+     * generator keeps the public tables busy: none of its alerts may be pending or firing at any rule evaluation
+     * (Prometheus's own ALERTS series over the whole run). A stall alert gated on the whole database, as before the
+     * second connector, was pending within two minutes here. Waits until Prometheus has run four minutes: long enough
+     * for the 5-minute write rate to pass the stall alerts' threshold and for their for: to start.
+     */
+    @Test
+    void theIdleSecondConnectorRaisesNoAlertWhileTheOtherConnectorsTablesAreWritten() {
+        ConnectorConfig inventory = stack.inventoryConnectorConfig();
+        String ofInventory = "ALERTS{name=\"" + inventory.topicPrefix() + "\"} or ALERTS{connector=\"" + inventory.name()
+                + "\"} or ALERTS{slot_name=\"" + inventory.get("slot.name") + "\"}";
+        await("Prometheus has evaluated the rules for four minutes").atMost(Duration.ofMinutes(6))
+                .pollInterval(Duration.ofSeconds(10))
+                .until(() -> !prometheus.query("time() - process_start_time_seconds{job=\"prometheus\"} > 240").isEmpty());
+        assertThat(prometheus.query("count_over_time((" + ofInventory + ")[10m:15s])"))
+                .as("alerts of the idle inventory connector, pending or firing, at any evaluation").isEmpty();
+        assertThat(prometheus.query("sum(rate(pg_stat_user_tables_n_tup_ins{schemaname=\"public\"}[5m])) > 0.5"))
+                .as("the generator's tables written meanwhile").isNotEmpty();
+    }
+
     /** Variable name -> its value for each connector: [register-postgresql.json's, register-inventory.json's]. */
     private Map<String, List<String>> connectorValues() {
         List<ConnectorConfig> connectors = List.of(stack.connectorConfig(), stack.inventoryConnectorConfig());
