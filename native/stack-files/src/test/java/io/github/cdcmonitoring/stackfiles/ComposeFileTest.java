@@ -364,14 +364,14 @@ class ComposeFileTest {
      * cannot take them from .env (Connect's config providers resolve only in the worker, and the registration script
      * checks the tables with psql first), so the build fails when they disagree.
      */
-    private static List<String> nameMismatches(JsonNode connector, Map<String, String> dotEnv, String initSql,
-                                               String postgresHealthcheck) {
+    private static List<String> nameMismatches(String file, JsonNode connector, Map<String, String> dotEnv,
+                                               String initSql, String postgresHealthcheck) {
         List<String> problems = new ArrayList<>();
         String db = connector.path("database.dbname").asText();
         String user = connector.path("database.user").asText();
         String publication = connector.path("publication.name").asText();
         if (!db.equals(dotEnv.get("POSTGRES_DB"))) {
-            problems.add("register-postgresql.json database.dbname " + db + " but .env POSTGRES_DB "
+            problems.add(file + " database.dbname " + db + " but .env POSTGRES_DB "
                     + dotEnv.get("POSTGRES_DB"));
         }
         if (!initSql.contains("CREATE ROLE " + user + " WITH LOGIN REPLICATION")) {
@@ -392,11 +392,11 @@ class ComposeFileTest {
         JsonNode connector = new ObjectMapper().readTree(repo.file("register-postgresql.json").toFile()).get("config");
         String initSql = Files.readString(repo.initDbSql());
         String healthcheck = String.join(" ", strings(compose.at("/services/postgres/healthcheck/test")));
-        assertThat(nameMismatches(connector, env.asMap(), initSql, healthcheck)).isEmpty();
+        assertThat(nameMismatches("register-postgresql.json", connector, env.asMap(), initSql, healthcheck)).isEmpty();
         // The inventory dataset's connector: the same database and role, its own publication. The healthcheck waits
         // for register-postgresql.json's publication, which init-db.sql creates after this one (both or neither).
         JsonNode inventory = new ObjectMapper().readTree(repo.file("register-inventory.json").toFile()).get("config");
-        assertThat(nameMismatches(inventory, env.asMap(), initSql, null)).isEmpty();
+        assertThat(nameMismatches("register-inventory.json", inventory, env.asMap(), initSql, null)).isEmpty();
         assertThat(initSql.indexOf("CREATE PUBLICATION " + inventory.path("publication.name").asText() + "\n"))
                 .as("init-db.sql creates the inventory publication before the one the healthcheck waits for")
                 .isLessThan(initSql.indexOf("CREATE PUBLICATION " + connector.path("publication.name").asText() + "\n"));
@@ -404,7 +404,7 @@ class ComposeFileTest {
         // The check can fail: POSTGRES_DB changed in .env alone.
         Map<String, String> changed = new LinkedHashMap<>(env.asMap());
         changed.put("POSTGRES_DB", "otherDB");
-        assertThat(nameMismatches(connector, changed, initSql, healthcheck))
+        assertThat(nameMismatches("register-postgresql.json", connector, changed, initSql, healthcheck))
                 .containsExactly("register-postgresql.json database.dbname " + connector.path("database.dbname").asText()
                         + " but .env POSTGRES_DB otherDB");
     }
