@@ -42,13 +42,15 @@ CREATE TABLE orders (
 -- Deleting a user looks up its orders; without this index each delete scans all orders.
 CREATE INDEX orders_user_id_idx ON orders (user_id);
 
--- Optional inventory dataset (inventory.sql) lives in its own schema; creating the schema here lets the publication
--- below cover its tables whenever they are loaded, at first start or later.
+-- Optional inventory dataset (inventory.sql) lives in its own schema, captured by a connector of its own
+-- (register-inventory.json). Creating the schema here, empty, lets that connector's publication below cover its
+-- tables whenever they are loaded, at first start or later.
 CREATE SCHEMA inventory;
 
 -- Debezium heartbeat table ------------------------------------------------------------------------------------------
--- The connector's heartbeat.action.query upserts one row here. The write passes through the publication, so the
--- connector confirms a recent LSN even while users/orders are idle and the slot never pins old WAL.
+-- Each connector's heartbeat.action.query upserts its own row here (id 1 register-postgresql.json, id 2
+-- register-inventory.json). The table is in both publications, so every heartbeat passes through each connector's
+-- slot: each confirms a recent LSN even while its own tables are idle, and no slot pins old WAL.
 CREATE TABLE debezium_heartbeat (
     id      INT PRIMARY KEY,
     beat_at TIMESTAMPTZ NOT NULL
@@ -79,7 +81,12 @@ GRANT USAGE ON SCHEMA public TO cdc_generator;
 GRANT SELECT, INSERT, UPDATE, DELETE ON users, orders TO cdc_generator;
 GRANT USAGE ON SEQUENCE users_id_seq, orders_id_seq TO cdc_generator;
 
--- The publication is created here, by the table owner, so the connector needs no CREATE privilege
--- (register-postgresql.json sets publication.autocreate.mode=disabled). TABLES IN SCHEMA picks up inventory tables.
+-- The publications are created here, by the table owner, so the connectors need no CREATE privilege (both
+-- register-*.json files set publication.autocreate.mode=disabled). One per connector, one connector per schema:
+-- inventory_publication (register-inventory.json) covers every table of schema inventory, also those inventory.sql
+-- creates later (TABLES IN SCHEMA); debezium_publication (register-postgresql.json) the generator's tables. Both carry
+-- the heartbeat table. debezium_publication comes last: the postgres service's healthcheck waits for it.
+CREATE PUBLICATION inventory_publication
+    FOR TABLE public.debezium_heartbeat, TABLES IN SCHEMA inventory;
 CREATE PUBLICATION debezium_publication
-    FOR TABLE public.users, public.orders, public.debezium_heartbeat, TABLES IN SCHEMA inventory;
+    FOR TABLE public.users, public.orders, public.debezium_heartbeat;

@@ -1,8 +1,8 @@
 -- Optional inventory dataset: schema inventory with products, customers and orders (1,000 + 1,000 + 3,000 rows).
 -- Loaded at first start when LOAD_INVENTORY=true (.env), or into a running stack with the psql command in the README.
--- The connector captures it whenever it is present: init-db.sql's publication covers every table in this schema and
--- register-postgresql.json's table.include.list matches inventory.*. Rows are generated deterministically, so the
--- counts are always the same.
+-- A connector of its own captures it (register-inventory.json: topic prefix inventory, slot inventory_slot), registered
+-- with the dataset (LOAD_INVENTORY=true, native/start --inventory): init-db.sql's inventory_publication covers every
+-- table in this schema. Rows are generated deterministically, so the counts are always the same.
 
 CREATE SCHEMA IF NOT EXISTS inventory;
 

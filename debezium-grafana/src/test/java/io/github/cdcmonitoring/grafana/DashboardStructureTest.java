@@ -119,4 +119,76 @@ class DashboardStructureTest {
         }
         assertThat(problems).isEmpty();
     }
+
+    /** Series of one connector, by the label that names it: Debezium's topic prefix, Connect's name, the slot. */
+    private static final Map<Pattern, String> PER_CONNECTOR = Map.of(
+            Pattern.compile("\\bdebezium_metrics_\\w+"), "name",
+            Pattern.compile("\\bkafka_connect_(connector_\\w+|source_task_\\w+|task_error_\\w+|worker_connector_\\w+_task_count|producer_\\w+)"),
+            "connector",
+            Pattern.compile("\\b(pg_replication_slots_\\w+|cdc_slot_\\w+)"), "slot_name");
+    private static final Pattern AGGREGATION =
+            Pattern.compile("\\b(sum|min|max|avg|count|group|stddev|stdvar|topk|bottomk|quantile)\\s*(?:by\\s*\\(([^)]*)\\)\\s*)?\\(");
+
+    /**
+     * Several connectors (register-postgresql.json and, with the inventory dataset, register-inventory.json): every
+     * aggregation over one connector's series keeps the label that names the connector ({@code by (name)},
+     * {@code by (connector)}, {@code by (slot_name)}), so no panel adds two connectors together, and the legend of
+     * every query over such series names it ({{name}}, {{connector}}, {{slot_name}}), so the two lines can be told
+     * apart. DashboardQueriesTest (native/local-stack) runs each such query for each connector on a live stack.
+     */
+    @Test
+    void perConnectorSeriesAreNeverAggregatedAcrossConnectorsAndTheirLegendsNameTheConnector() throws IOException {
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (DashboardFile d : dashboards) {
+            for (JsonNode target : new ObjectMapper().readTree(d.path().toFile()).findParents("expr")) {
+                String expr = target.path("expr").asText();
+                String legend = target.path("legendFormat").asText("");
+                Matcher aggregation = AGGREGATION.matcher(expr);
+                while (aggregation.find()) {
+                    String argument = argument(expr, aggregation.end() - 1);
+                    for (String label : connectorLabels(argument)) {
+                        List<String> by = aggregation.group(2) == null ? List.of()
+                                : List.of(aggregation.group(2).replace(" ", "").split(","));
+                        if (!by.contains(label)) {
+                            problems.add(d.path().getFileName() + ": " + aggregation.group(1) + " over " + argument
+                                    + " does not keep `" + label + "` (adds connectors together)");
+                        }
+                    }
+                }
+                for (String label : connectorLabels(expr)) {
+                    checked++;
+                    if (!legend.contains("{{" + label + "}}")) {
+                        problems.add(d.path().getFileName() + ": legend '" + legend + "' of " + expr
+                                + " does not name {{" + label + "}}");
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("queries over per-connector series").isGreaterThan(50);
+        assertThat(problems).isEmpty();
+    }
+
+    private static List<String> connectorLabels(String expr) {
+        List<String> labels = new ArrayList<>();
+        PER_CONNECTOR.forEach((metric, label) -> {
+            if (metric.matcher(expr).find() && !labels.contains(label)) {
+                labels.add(label);
+            }
+        });
+        return labels;
+    }
+
+    /** The text inside the parenthesis that opens at {@code open}. */
+    private static String argument(String expr, int open) {
+        int depth = 0;
+        for (int i = open; i < expr.length(); i++) {
+            char c = expr.charAt(i);
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (depth == 0) {
+                return expr.substring(open + 1, i);
+            }
+        }
+        throw new IllegalArgumentException("unbalanced parentheses in " + expr);
+    }
 }

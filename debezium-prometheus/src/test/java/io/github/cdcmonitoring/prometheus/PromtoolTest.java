@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PromtoolTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** connectors.rules.yml: the connector map the slot and stall rules join with. */
+    private static final String CONNECTOR_MAP_FILE = "connectors.rules.yml";
 
     @Test
     void configIsValidAndLoadsEveryRuleFileButNoTestFile() {
@@ -64,8 +66,12 @@ class PromtoolTest {
         for (Path test : testFiles) {
             JsonNode loaded = YAML.readTree(test.toFile()).get("rule_files");
             assertThat(loaded).as("rule_files of %s", test).isNotNull();
-            assertThat(loaded.size()).as("rule_files of %s", test).isEqualTo(1);
-            assertThat(loaded.get(0).asText()).isEqualTo(testedRuleFileName(test));
+            List<String> names = new ArrayList<>();
+            loaded.forEach(name -> names.add(name.asText()));
+            // Its own rule file, and the connector map its rules join with where they do.
+            assertThat(names).as("rule_files of %s", test).first().isEqualTo(testedRuleFileName(test));
+            assertThat(names.subList(1, names.size())).as("rule_files of %s besides its own", test)
+                    .isSubsetOf(CONNECTOR_MAP_FILE).doesNotHaveDuplicates();
         }
     }
 
@@ -79,10 +85,11 @@ class PromtoolTest {
         Path tests = dir.resolve("postgres.rules.test.yml");
         Files.copy(Shipped.rulesDir().resolve("postgres.rules.yml"), rules);
         Files.copy(Shipped.rulesDir().resolve("postgres.rules.test.yml"), tests);
+        Files.copy(Shipped.rulesDir().resolve(CONNECTOR_MAP_FILE), dir.resolve(CONNECTOR_MAP_FILE));
         InstalledProgram.Result intact = Promtool.run(dir, List.of("test", "rules", tests.getFileName().toString()));
         assertThat(intact.exitCode()).as("the unchanged copy:%n%s", intact.output()).isZero();
 
-        String threshold = "expr: pg_replication_slots_pg_wal_lsn_diff{slot_name=\"debezium_slot\"} > 1073741824";
+        String threshold = "expr: pg_replication_slots_pg_wal_lsn_diff > 1073741824 and on (slot_name)";
         String text = Files.readString(rules);
         assertThat(text).as("the WAL-retained threshold line in postgres.rules.yml").contains(threshold);
         Files.writeString(rules, text.replace(threshold, threshold.replace("1073741824", "4294967296")));

@@ -41,6 +41,8 @@ class RuleFilesTest {
      */
     private static final Pattern SLOT_SERIES =
             Pattern.compile("(pg_replication_slots?_|cdc_slot_)[a-z_]+(\\{[^}]*})?");
+    /** The connector map of connectors.rules.yml: one series per register-*.json. */
+    private static final String CONNECTOR_MAP = "connector:cdc_connector:info";
     private static final Pattern DATNAME_SELECTOR = Pattern.compile("datname\\s*!?=~?\\s*\"");
     /** Several scrape intervals: 4 x 15 s. */
     private static final Duration SHORTEST_FOR = Duration.ofMinutes(1);
@@ -78,28 +80,27 @@ class RuleFilesTest {
     }
 
     /**
-     * The slot alerts and the stall alerts watch the connector's replication slot, selected by name: every read of a
-     * pg_replication_slots_* series selects slot_name, and it is the slot.name register-postgresql.json registers.
-     * A slot renamed there alone would leave those selectors matching nothing, and the alerts silently unable to fire.
+     * The slot alerts watch the connectors' replication slots, one alert per slot: every read of a
+     * pg_replication_slots_* or cdc_slot_* series selects no slot by name and is joined {@code on (slot_name)} with
+     * the connector map, which names the slot.name of every register-*.json (see
+     * {@link #theConnectorMapNamesEveryConnectorFileAndOneConnectorPerSchema}). A slot named in a rule would go stale
+     * when a connector file changes, or leave a second connector's slot unwatched.
      */
     @Test
-    void everySlotSeriesIsSelectedByTheSlotNameOfRegisterPostgresqlJson() throws IOException {
-        JsonNode registration = new ObjectMapper().readTree(Shipped.dir().getParent().resolve("register-postgresql.json")
-                .toFile());
-        String slot = registration.path("config").path("slot.name").asText();
-        assertThat(slot).as("slot.name in register-postgresql.json").isNotBlank();
+    void everySlotSeriesIsJoinedWithTheConnectorMapOnSlotName() {
         List<String> reads = new java.util.ArrayList<>();
         for (Rule rule : rules) {
             Matcher matcher = SLOT_SERIES.matcher(rule.expr());
             while (matcher.find()) {
                 reads.add(rule.name() + ": " + matcher.group());
+                assertThat(rule.expr()).as("%s joins the connector map on slot_name", rule.name())
+                        .containsPattern("on \\(slot_name\\)[^()]*\\s" + CONNECTOR_MAP + "\\b|" + CONNECTOR_MAP
+                                + "\\s+unless on \\(slot_name\\)");
             }
         }
         assertThat(reads).as("reads of a slot's series").isNotEmpty()
-                .allSatisfy(read -> assertThat(read).containsPattern("\\{(.*, *)?slot_name=\"" + slot + "\"[,}]"));
-        assertThat(reads).as("rules reading the connector's slot")
-                .anySatisfy(read -> assertThat(read).startsWith("DebeziumStalledCapture: "))
-                .anySatisfy(read -> assertThat(read).startsWith("ConnectSourceTaskStalled: "))
+                .allSatisfy(read -> assertThat(read).doesNotContain("slot_name="));
+        assertThat(reads).as("rules reading the connectors' slots")
                 .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotInactive: "))
                 .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotWalRetained: "))
                 .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotWalLimitPredicted: "))
@@ -109,6 +110,56 @@ class RuleFilesTest {
                 .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotSafeWalSizeLow: "))
                 .anySatisfy(read -> assertThat(read).startsWith("PostgresReplicationSlotCatalogXminOld: "))
                 .anySatisfy(read -> assertThat(read).startsWith("PostgresLogicalDecodingSpilling: "));
+    }
+
+    /**
+     * The stall alerts gate each connector on the rows written in its own tables: pg_stat_user_tables joined with the
+     * connector map on schemaname, grouped by the connector's own label (name for Debezium's, connector for
+     * Connect's), never summed across connectors.
+     */
+    @Test
+    void theStallAlertsGateEachConnectorOnItsOwnSchema() {
+        for (String[] alert : new String[][] {{"DebeziumStalledCapture", "name"}, {"ConnectSourceTaskStalled", "connector"}}) {
+            String expr = rule(alert[0]).expr();
+            assertThat(expr).as(alert[0])
+                    .contains("pg_stat_user_tables_n_tup_ins", "pg_stat_user_tables_n_tup_upd", "pg_stat_user_tables_n_tup_del")
+                    .contains("and on (" + alert[1] + ")")
+                    .contains("sum by (" + alert[1] + ") (")
+                    .containsPattern("\\* on \\(schemaname\\) group_left \\(" + alert[1] + "\\)\\s+" + CONNECTOR_MAP)
+                    .doesNotContain("and on ()").doesNotContain("pg_stat_database_");
+        }
+    }
+
+    /**
+     * connector:cdc_connector:info has one series per connector file at the repository's root (register-*.json),
+     * labelled with its name, topic.prefix, slot.name and the one schema of its table.include.list, and no two
+     * connectors share a schema (the stall alerts' group_left needs one connector per schema). A connector file added,
+     * renamed or pointed at another slot or schema without the map fails here.
+     */
+    @Test
+    void theConnectorMapNamesEveryConnectorFileAndOneConnectorPerSchema() throws IOException {
+        Set<Map<String, String>> expected = new HashSet<>();
+        try (Stream<Path> files = Files.list(Shipped.dir().getParent())) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("register-.*\\.json")).sorted().toList()) {
+                JsonNode registration = new ObjectMapper().readTree(file.toFile());
+                JsonNode config = registration.path("config");
+                Set<String> schemas = new java.util.TreeSet<>();
+                for (String table : config.path("table.include.list").asText().split(",")) {
+                    schemas.add(table.strip().replace("\\", "").split("\\.")[0]);
+                }
+                assertThat(schemas).as("schemas of table.include.list in %s", file.getFileName()).hasSize(1);
+                expected.add(Map.of("connector", registration.path("name").asText(),
+                        "name", config.path("topic.prefix").asText(), "slot_name", config.path("slot.name").asText(),
+                        "schemaname", schemas.iterator().next()));
+            }
+        }
+        assertThat(expected).as("connector files register-*.json").hasSizeGreaterThanOrEqualTo(2);
+        List<Rule> map = rules.stream().filter(rule -> rule.name().equals(CONNECTOR_MAP)).toList();
+        assertThat(map).allSatisfy(rule -> assertThat(rule.expr()).isEqualTo("vector(1)"));
+        assertThat(map.stream().map(Rule::labels).collect(Collectors.toSet())).as(CONNECTOR_MAP + " series")
+                .isEqualTo(expected).hasSize(map.size());
+        assertThat(map.stream().map(rule -> rule.labels().get("schemaname")).distinct().count())
+                .as("one connector per schema").isEqualTo(map.size());
     }
 
     /**
@@ -160,7 +211,9 @@ class RuleFilesTest {
     void namesFollowTheConventions() {
         Set<String> seen = new HashSet<>();
         for (Rule rule : rules) {
-            assertThat(seen.add(rule.name())).as("%s defined once", rule.name()).isTrue();
+            // The connector map is one record with a series per connector, told apart by their labels.
+            String key = rule.name().equals(CONNECTOR_MAP) ? rule.name() + rule.labels() : rule.name();
+            assertThat(seen.add(key)).as("%s defined once", key).isTrue();
             assertThat(rule.name()).matches(rule.isAlert() ? ALERT_NAME : RECORD_NAME);
         }
     }

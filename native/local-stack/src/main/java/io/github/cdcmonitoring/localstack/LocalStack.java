@@ -122,7 +122,11 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
-        /** Loads inventory.sql after init-db.sql (LOAD_INVENTORY=true in the compose stack). */
+        /**
+         * Loads inventory.sql after init-db.sql and, with {@link #registerConnector}, registers its own connector
+         * register-inventory.json after register-postgresql.json (LOAD_INVENTORY=true in the compose stack): two
+         * connectors, each with its slot, publication and topic prefix.
+         */
         public Builder loadInventory(boolean load) {
             this.loadInventory = load;
             return this;
@@ -242,6 +246,28 @@ public final class LocalStack implements AutoCloseable {
                     + topic("public.users") + ", " + topic("public.orders") + ", ...");
         }
         return result;
+    }
+
+    /**
+     * Registers the inventory dataset's connector (register-inventory.json, with the local database address) through
+     * register-connector.sh, as connector-init does with LOAD_INVENTORY=true; logs a ready line when it succeeds.
+     * Its tables must exist: {@link Builder#loadInventory} or {@code postgres().loadInventory()} first.
+     */
+    public ConnectorRegistration.Result registerInventoryConnector() {
+        ConnectorConfig inventory = config.inventoryConnector;
+        ConnectorRegistration.Result result = started(Component.CONNECTOR, ConnectorRegistration.class).register(inventory);
+        if (result.succeeded()) {
+            TopicNames names = new TopicNames(inventory.topicPrefix());
+            ready(Component.CONNECTOR, "connector " + inventory.name() + " RUNNING, capturing into topics "
+                    + names.topic("inventory.products") + ", " + names.topic("inventory.customers") + ", "
+                    + names.topic("inventory.orders"));
+        }
+        return result;
+    }
+
+    /** register-inventory.json with the local database address: the second connector, with the inventory dataset. */
+    public ConnectorConfig inventoryConnectorConfig() {
+        return config.inventoryConnector;
     }
 
     /**

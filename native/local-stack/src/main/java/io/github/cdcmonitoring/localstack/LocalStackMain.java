@@ -23,7 +23,8 @@ public final class LocalStackMain {
               the compose stack. Needs Prometheus 3 and the exporters and Alertmanager of the lines .env pins:
               sudo bash .ci/install-packages
               Ctrl-C or SIGTERM stops everything and removes the temporary files.
-              --inventory  load inventory.sql too (as LOAD_INVENTORY=true in .env does)
+              --inventory  load inventory.sql too and register its own connector, register-inventory.json
+                           (as LOAD_INVENTORY=true in .env does)
               --cluster    the cluster shape of docker-compose.cluster.yml: three Kafka brokers (a KRaft quorum,
                            replication factor 3, min.insync.replicas 2) and two Connect workers in one group; the
                            first broker and worker on .env's ports, the others on free ports, all printed""";

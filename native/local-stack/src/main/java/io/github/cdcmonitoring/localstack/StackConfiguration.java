@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
 final class StackConfiguration {
 
     static final String CONNECTOR_FILE = "register-postgresql.json";
+    /** The inventory dataset's own connector, registered with it (LOAD_INVENTORY=true in the compose stack). */
+    static final String INVENTORY_CONNECTOR_FILE = "register-inventory.json";
     static final String JMX_EXPORTER_DIR = "debezium-jmx-exporter";
     /** The broker's JMX exporter rules, which the kafka image built from kafka-jmx-exporter/ loads. */
     static final String BROKER_JMX_RULES = "kafka-jmx-exporter/config.yml";
@@ -87,6 +89,8 @@ final class StackConfiguration {
     final Nodes nodes;
     /** The connector with the database address; moves with PostgreSQL ({@link #postgresMovedTo}). */
     ConnectorConfig connector;
+    /** register-inventory.json with the database address; registered only with the inventory dataset. */
+    ConnectorConfig inventoryConnector;
     final Path jmxExporterDir;
     final Path jmxExporterConfig;
     /** The agent jar (the one debezium-jmx-exporter's build puts in its target/) with the broker's rules. */
@@ -98,7 +102,7 @@ final class StackConfiguration {
 
     private StackConfiguration(RepoFiles repo, DotEnv env, StackPorts ports, Set<Component> chosenPorts,
                                Ports.Chooser portChooser, ComposeFile compose,
-                               Nodes nodes, ConnectorConfig connector,
+                               Nodes nodes, ConnectorConfig connector, ConnectorConfig inventoryConnector,
                                Path jmxExporterDir, Path jmxExporterConfig, KafkaBroker.MetricsAgent brokerAgent,
                                boolean loadInventory,
                                boolean registerConnector, Optional<Monitoring> monitoring) {
@@ -111,6 +115,7 @@ final class StackConfiguration {
         this.nodes = nodes;
         this.connectImage = nodes.workers().get(0).image();
         this.connector = connector;
+        this.inventoryConnector = inventoryConnector;
         this.jmxExporterDir = jmxExporterDir;
         this.jmxExporterConfig = jmxExporterConfig;
         this.brokerAgent = brokerAgent;
@@ -139,10 +144,12 @@ final class StackConfiguration {
         StackPorts ports = ports(options, chosen);
         ConnectorConfig connector = ConnectorConfig.read(repo.file(CONNECTOR_FILE))
                 .withDatabase("127.0.0.1", ports.of(Component.POSTGRES));
+        ConnectorConfig inventoryConnector = ConnectorConfig.read(repo.file(INVENTORY_CONNECTOR_FILE))
+                .withDatabase("127.0.0.1", ports.of(Component.POSTGRES));
         Optional<Monitoring> monitoring = programs.map(p -> monitoring(p, built.orElseThrow(), repo, env, compose,
                 ports, options));
         return new StackConfiguration(repo, env, ports, chosen, options.portChooser(), compose, nodes, connector,
-                exporterDir, agentConfig,
+                inventoryConnector, exporterDir, agentConfig,
                 new KafkaBroker.MetricsAgent(exporterDir.resolve("target/jmx_prometheus_javaagent.jar"),
                         options.brokerJmxExporterConfig() != null ? options.brokerJmxExporterConfig()
                                 : repo.file(BROKER_JMX_RULES)),
@@ -205,6 +212,7 @@ final class StackConfiguration {
      */
     void postgresMovedTo(int port) {
         connector = connector.withDatabase("127.0.0.1", port);
+        inventoryConnector = inventoryConnector.withDatabase("127.0.0.1", port);
         monitoring = monitoring.map(m -> new Monitoring(m.generatorJar(), m.generatorWorkload(),
                 m.changeExporterJar(), m.postgresExporter(), postgresExporterEnvironment(repo, compose, port),
                 m.prometheus(),

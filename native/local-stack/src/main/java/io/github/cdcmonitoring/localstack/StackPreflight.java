@@ -24,6 +24,7 @@ final class StackPreflight {
     /** The repository files the native stack reads (as the compose stack mounts them). */
     static final List<String> CONFIG_FILES = List.of(".env", ComposeFile.FILE, "postgresql.conf",
             "init-db.sql", "inventory.sql", StackConfiguration.CONNECTOR_FILE,
+            StackConfiguration.INVENTORY_CONNECTOR_FILE,
             StackConfiguration.JMX_EXPORTER_DIR + "/config.yml", StackConfiguration.JMX_EXPORTER_DIR
                     + "/register-connector.sh", StackConfiguration.PROMETHEUS_YML, "postgres-exporter/queries.yml");
     private StackPreflight() {

@@ -63,6 +63,14 @@ record StackStartup(StackConfiguration config, LocalStack stack, StartedComponen
                 throw new IllegalStateException("registering " + stack.connectorName() + " failed "
                         + "(register-connector.sh exit " + result.exitCode() + "):\n" + result.output());
             }
+            if (config.loadInventory) {
+                // The dataset's own connector, as connector-init registers it with LOAD_INVENTORY=true.
+                ConnectorRegistration.Result second = stack.registerInventoryConnector();
+                if (!second.succeeded()) {
+                    throw new IllegalStateException("registering " + config.inventoryConnector.name() + " failed "
+                            + "(register-connector.sh exit " + second.exitCode() + "):\n" + second.output());
+                }
+            }
         }
         config.monitoring.ifPresent(this::startAllServices);
     }
@@ -163,7 +171,9 @@ record StackStartup(StackConfiguration config, LocalStack stack, StartedComponen
 
         IntFunction<ServiceProcess> generator = port -> MonitoringServices.generator(settings, pg, port,
                 stack.dir("data-generator"));
-        String topicPattern = new TopicNames(stack.topicPrefix()).allTablesPattern();
+        // The tables of every connector this stack registers (compose's pattern names both prefixes).
+        String topicPattern = TopicNames.allTablesPattern(config.loadInventory && config.registerConnector
+                ? List.of(stack.topicPrefix(), config.inventoryConnector.topicPrefix()) : List.of(stack.topicPrefix()));
         IntFunction<ServiceProcess> changeExporter = port -> MonitoringServices.changeExporter(settings,
                 stack.bootstrapServers(), topicPattern, port, stack.dir("change-exporter"));
         IntFunction<ServiceProcess> postgresExporter = port -> MonitoringServices.postgresExporter(settings, port,

@@ -20,7 +20,19 @@ public final class TopicNames {
 
     /** A Java regex matching every table topic of the connector (the change exporter's topic pattern). */
     public String allTablesPattern() {
-        // Every character but letters, digits and _ escaped: a backslash before any of them is a literal in Java regex.
-        return prefix.replaceAll("[^A-Za-z0-9_]", "\\\\$0") + "\\..*";
+        return quote(prefix) + "\\..*";
+    }
+
+    /** A Java regex matching every table topic of several connectors: {@code (cdc|inventory)\\..*}. */
+    public static String allTablesPattern(java.util.List<String> prefixes) {
+        if (prefixes.size() == 1) {
+            return new TopicNames(prefixes.get(0)).allTablesPattern();
+        }
+        return "(" + String.join("|", prefixes.stream().map(TopicNames::quote).toList()) + ")\\..*";
+    }
+
+    // Every character but letters, digits and _ escaped: a backslash before any of them is a literal in Java regex.
+    private static String quote(String prefix) {
+        return prefix.replaceAll("[^A-Za-z0-9_]", "\\\\$0");
     }
 }

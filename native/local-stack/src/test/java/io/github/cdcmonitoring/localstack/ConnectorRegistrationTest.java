@@ -11,7 +11,11 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Registration through the same init path as the compose stack's connector-init service (register-connector.sh
  * against the real Connect + Debezium). Bad configurations: the user sees the cause, the script exits non-zero, and
- * neither a connector nor a replication slot is left behind. The repository's configuration: registered idempotently,
- * and it captures the optional inventory dataset when it is present.
+ * neither a connector nor a replication slot is left behind. The repository's two configurations: registered
+ * idempotently, each with its own slot; the inventory dataset's connector is refused without the dataset and captures
+ * it, alone, when it is present.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConnectorRegistrationTest {
@@ -128,24 +133,65 @@ class ConnectorRegistrationTest {
         assertNothingLeftFor("unknown-snapshot-mode", slotOf("unknown-snapshot-mode"));
     }
 
+    /**
+     * register-inventory.json names its tables, so the script refuses it while the dataset is not loaded (compose
+     * registers it only with LOAD_INVENTORY=true): one line naming the three tables, and no connector or slot left.
+     */
     @Test
     @Order(7)
-    void theRepositoryConfigIsIdempotentAndCapturesTheInventoryDataset() throws SQLException {
-        stack.postgres().loadInventory(); // the README's one psql command, before the connector exists
+    void theInventoryConnectorIsRefusedWithoutItsDataset() throws SQLException {
+        ConnectorRegistration.Result result = stack.registerInventoryConnector();
+        String name = stack.inventoryConnectorConfig().name();
+        report("register-inventory.json", "without the inventory dataset", result);
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(errorLines(result)).singleElement().asString().isEqualTo("register-connector: table.include.list of "
+                + name + " names tables that do not exist or that cdc_capture cannot read in database "
+                + stack.postgres().database() + ": inventory.products inventory.customers inventory.orders");
+        assertNothingLeftFor(name, stack.inventoryConnectorConfig().get("slot.name"));
+    }
+
+    /**
+     * Both repository files registered twice each (created, then updated in place), each with its own slot; the
+     * inventory dataset's rows and later changes arrive under the inventory connector's prefix only, and the generator
+     * tables' connector sends nothing of schema inventory.
+     */
+    @Test
+    @Order(8)
+    void bothRepositoryConfigsAreIdempotentAndOnlyTheInventoryConnectorCapturesTheDataset() throws SQLException {
+        stack.postgres().loadInventory(); // the README's one psql command, before its connector exists
+        ConnectorConfig inventory = stack.inventoryConnectorConfig();
 
         ConnectorRegistration.Result first = stack.registerConnector();
         ConnectorRegistration.Result second = stack.registerConnector();
+        ConnectorRegistration.Result firstInventory = stack.registerInventoryConnector();
+        ConnectorRegistration.Result secondInventory = stack.registerInventoryConnector();
 
         assertThat(first.succeeded()).as(first.output()).isTrue();
         assertThat(first.output()).contains("created " + stack.connectorName());
         assertThat(second.succeeded()).as(second.output()).isTrue();
         assertThat(second.output()).contains("updated " + stack.connectorName());
+        assertThat(firstInventory.succeeded()).as(firstInventory.output()).isTrue();
+        assertThat(firstInventory.output()).contains("created " + inventory.name())
+                .as("it waited for the offset after its snapshot").contains(inventory.name()
+                        + " has committed its first offset after the snapshot");
+        assertThat(secondInventory.succeeded()).as(secondInventory.output()).isTrue();
+        assertThat(secondInventory.output()).contains("updated " + inventory.name());
         assertThat(stack.rest().connectors()).hasValueSatisfying(names ->
-                assertThat(names).containsExactly(stack.connectorName()));
+                assertThat(names).containsExactlyInAnyOrder(stack.connectorName(), inventory.name()));
+        try (Connection c = stack.postgres().connect();
+             ResultSet rs = c.createStatement().executeQuery("SELECT slot_name FROM pg_replication_slots ORDER BY 1")) {
+            List<String> slots = new java.util.ArrayList<>();
+            while (rs.next()) {
+                slots.add(rs.getString(1));
+            }
+            assertThat(slots).as("replication slots").containsExactly(stack.connectorConfig().get("slot.name"),
+                    inventory.get("slot.name"));
+        }
 
-        String products = stack.topic("inventory.products");
-        try (TopicReader reader = TopicReader.of(stack, products, stack.topic("inventory.customers"),
-                stack.topic("inventory.orders"))) {
+        TopicNames topics = new TopicNames(inventory.topicPrefix());
+        String products = topics.topic("inventory.products");
+        try (TopicReader reader = TopicReader.of(stack, products, topics.topic("inventory.customers"),
+                topics.topic("inventory.orders"))) {
             assertThat(reader.awaitFirst(r -> r.topic().equals(products) && r.value().contains("\"op\":\"r\""),
                     Duration.ofSeconds(60))).as("snapshot of inventory.products").isPresent();
             try (Connection c = stack.postgres().connect()) {
@@ -158,9 +204,20 @@ class ConnectorRegistrationTest {
                     .filter(r -> r.value() != null && r.value().contains("\"op\":\"r\""))
                     .collect(Collectors.groupingBy(r -> r.topic(), Collectors.counting()));
             assertThat(snapshotReads).containsEntry(products, 1000L)
-                    .containsEntry(stack.topic("inventory.customers"), 1000L)
-                    .containsEntry(stack.topic("inventory.orders"), 3000L);
+                    .containsEntry(topics.topic("inventory.customers"), 1000L)
+                    .containsEntry(topics.topic("inventory.orders"), 3000L);
         }
+        // The generator tables' connector was registered after the dataset was loaded: had it captured schema inventory,
+        // its snapshot would have created cdc.inventory.* topics (Connect creates a topic with its first record).
+        Set<String> existing;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list the topics", e);
+        }
+        assertThat(existing).as("topics")
+                .contains(products, "__debezium-heartbeat." + stack.topicPrefix())
+                .noneMatch(topic -> topic.startsWith(stack.topic("inventory.")));
     }
 
     /**
@@ -180,7 +237,11 @@ class ConnectorRegistrationTest {
 
     /** The exact lines the user sees, for RELIABILITY.md's "Bad input" table. */
     private static void report(String input, ConnectorRegistration.Result result) {
-        System.out.println("RELIABILITY | bad input | register-postgresql.json: " + input + " | exit "
+        report("register-postgresql.json", input, result);
+    }
+
+    private static void report(String file, String input, ConnectorRegistration.Result result) {
+        System.out.println("RELIABILITY | bad input | " + file + ": " + input + " | exit "
                 + result.exitCode() + " | " + String.join(" / ", errorLines(result)));
     }
 

@@ -3,6 +3,7 @@ package io.github.cdcmonitoring.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.cdcmonitoring.postgres.RepoPostgres;
+import io.github.cdcmonitoring.repo.RepoFiles;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,8 +47,9 @@ class DatabaseRolesTest {
         assertThat(memberships("cdc_capture")).isEmpty();
 
         Map<String, String> expected = new TreeMap<>();
+        // The tables of both connectors' publications (register-postgresql.json's and register-inventory.json's).
         for (String table : rows("SELECT schemaname || '.' || tablename FROM pg_publication_tables "
-                + "WHERE pubname = 'debezium_publication'")) {
+                + "WHERE pubname IN ('debezium_publication', 'inventory_publication')")) {
             expected.put(table, "SELECT");
         }
         expected.put("public.debezium_heartbeat", "SELECT INSERT UPDATE");
@@ -56,6 +58,26 @@ class DatabaseRolesTest {
         assertThat(sequencePrivileges("cdc_capture")).isEmpty();
         assertThat(createRights("cdc_capture")).isEmpty();
         assertThat(owned("cdc_capture")).isZero();
+    }
+
+    /**
+     * One publication per connector file, holding exactly the tables its table.include.list names and the heartbeat
+     * table its heartbeat.action.query writes: the generator's connector gets nothing of schema inventory, and the
+     * inventory connector nothing of the generator's tables.
+     */
+    @Test
+    void eachConnectorsPublicationHoldsItsTablesAndTheHeartbeat() throws SQLException {
+        RepoFiles repo = RepoFiles.locate();
+        for (String file : List.of("register-postgresql.json", "register-inventory.json")) {
+            ConnectorConfig connector = ConnectorConfig.read(repo.file(file));
+            java.util.Set<String> expected = new java.util.TreeSet<>(List.of("public.debezium_heartbeat"));
+            for (String table : connector.get("table.include.list").split(",")) {
+                expected.add(table.strip());
+            }
+            String publication = connector.get("publication.name");
+            assertThat(new java.util.TreeSet<>(rows("SELECT schemaname || '.' || tablename FROM pg_publication_tables "
+                    + "WHERE pubname = ?", publication))).as(publication + " of " + file).isEqualTo(expected);
+        }
     }
 
     @Test

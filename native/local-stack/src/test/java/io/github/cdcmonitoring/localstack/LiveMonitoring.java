@@ -30,6 +30,14 @@ final class LiveMonitoring {
     }
 
     /**
+     * The same stack with the inventory dataset and its own connector (register-inventory.json) besides
+     * register-postgresql.json: two connectors, two slots, two topic prefixes, as LOAD_INVENTORY=true gives compose.
+     */
+    static LocalStack startWithTwoConnectors() {
+        return LocalStack.builder().allServices(true).generatorRate(GENERATOR_RATE).loadInventory(true).start();
+    }
+
+    /**
      * The same stack notifying {@code receiver} of everything, with the alert timings divided as in
      * {@link AlertNotificationTest} ({@code for:}, group_interval and repeat_interval; group_wait as shipped).
      */

@@ -359,18 +359,19 @@ class ComposeFileTest {
     }
 
     /**
-     * Names that register-postgresql.json repeats from .env, init-db.sql and the postgres healthcheck. The file
+     * Names that register-postgresql.json repeats from .env, init-db.sql and the postgres healthcheck (null: a
+     * connector file the healthcheck does not name, register-inventory.json). The file
      * cannot take them from .env (Connect's config providers resolve only in the worker, and the registration script
      * checks the tables with psql first), so the build fails when they disagree.
      */
-    private static List<String> nameMismatches(JsonNode connector, Map<String, String> dotEnv, String initSql,
-                                               String postgresHealthcheck) {
+    private static List<String> nameMismatches(String file, JsonNode connector, Map<String, String> dotEnv,
+                                               String initSql, String postgresHealthcheck) {
         List<String> problems = new ArrayList<>();
         String db = connector.path("database.dbname").asText();
         String user = connector.path("database.user").asText();
         String publication = connector.path("publication.name").asText();
         if (!db.equals(dotEnv.get("POSTGRES_DB"))) {
-            problems.add("register-postgresql.json database.dbname " + db + " but .env POSTGRES_DB "
+            problems.add(file + " database.dbname " + db + " but .env POSTGRES_DB "
                     + dotEnv.get("POSTGRES_DB"));
         }
         if (!initSql.contains("CREATE ROLE " + user + " WITH LOGIN REPLICATION")) {
@@ -379,7 +380,8 @@ class ComposeFileTest {
         if (!initSql.contains("CREATE PUBLICATION " + publication + "\n")) {
             problems.add("publication.name " + publication + " is not the publication init-db.sql creates");
         }
-        if (!postgresHealthcheck.contains("'" + user + "'") || !postgresHealthcheck.contains("'" + publication + "'")) {
+        if (postgresHealthcheck != null
+                && (!postgresHealthcheck.contains("'" + user + "'") || !postgresHealthcheck.contains("'" + publication + "'"))) {
             problems.add("the postgres healthcheck does not check for role " + user + " and publication " + publication);
         }
         return problems;
@@ -390,12 +392,19 @@ class ComposeFileTest {
         JsonNode connector = new ObjectMapper().readTree(repo.file("register-postgresql.json").toFile()).get("config");
         String initSql = Files.readString(repo.initDbSql());
         String healthcheck = String.join(" ", strings(compose.at("/services/postgres/healthcheck/test")));
-        assertThat(nameMismatches(connector, env.asMap(), initSql, healthcheck)).isEmpty();
+        assertThat(nameMismatches("register-postgresql.json", connector, env.asMap(), initSql, healthcheck)).isEmpty();
+        // The inventory dataset's connector: the same database and role, its own publication. The healthcheck waits
+        // for register-postgresql.json's publication, which init-db.sql creates after this one (both or neither).
+        JsonNode inventory = new ObjectMapper().readTree(repo.file("register-inventory.json").toFile()).get("config");
+        assertThat(nameMismatches("register-inventory.json", inventory, env.asMap(), initSql, null)).isEmpty();
+        assertThat(initSql.indexOf("CREATE PUBLICATION " + inventory.path("publication.name").asText() + "\n"))
+                .as("init-db.sql creates the inventory publication before the one the healthcheck waits for")
+                .isLessThan(initSql.indexOf("CREATE PUBLICATION " + connector.path("publication.name").asText() + "\n"));
 
         // The check can fail: POSTGRES_DB changed in .env alone.
         Map<String, String> changed = new LinkedHashMap<>(env.asMap());
         changed.put("POSTGRES_DB", "otherDB");
-        assertThat(nameMismatches(connector, changed, initSql, healthcheck))
+        assertThat(nameMismatches("register-postgresql.json", connector, changed, initSql, healthcheck))
                 .containsExactly("register-postgresql.json database.dbname " + connector.path("database.dbname").asText()
                         + " but .env POSTGRES_DB otherDB");
     }
