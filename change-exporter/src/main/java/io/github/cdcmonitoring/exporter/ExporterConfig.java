@@ -19,7 +19,7 @@ import java.util.regex.PatternSyntaxException;
  *   <caption>Variables</caption>
  *   <tr><th>Variable</th><th>Default</th><th>Meaning</th></tr>
  *   <tr><td>KAFKA_BOOTSTRAP_SERVERS</td><td>localhost:9092</td><td>comma-separated host:port list</td></tr>
- *   <tr><td>CHANGE_EXPORTER_TOPIC_PATTERN</td><td>{@code cdc\..*}</td><td>Java regex; every topic it matches in
+ *   <tr><td>CHANGE_EXPORTER_TOPIC_PATTERN</td><td>{@code (cdc|inventory)\..*}</td><td>Java regex; every topic it matches in
  *       full is consumed</td></tr>
  *   <tr><td>CHANGE_EXPORTER_GROUP_ID</td><td>change-exporter</td><td>consumer group; offsets are committed there, so a
  *       restart resumes where the last run stopped</td></tr>
@@ -58,7 +58,7 @@ final class ExporterConfig {
 
     private ExporterConfig(ConfigValues values) {
         bootstrapServers = bootstrapServers(values.text(BOOTSTRAP_SERVERS, "localhost:9092"));
-        topicPattern = topicPattern(values.text(TOPIC_PATTERN, "cdc\\..*"));
+        topicPattern = topicPattern(values.text(TOPIC_PATTERN, "(cdc|inventory)\\..*"));
         groupId = groupId(values.text(GROUP_ID, "change-exporter"));
         metricsPort = values.integer(METRICS_PORT, 9401, 0, 65535, "HTTP port for /metrics; 0 = any free port");
         kafkaWait = Duration.ofSeconds(values.longInteger(KAFKA_WAIT_SECONDS, 120, 1, MAX_KAFKA_WAIT_SECONDS,
