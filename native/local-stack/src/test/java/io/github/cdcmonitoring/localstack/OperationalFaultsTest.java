@@ -689,9 +689,12 @@ class OperationalFaultsTest {
         return switches;
     }
 
-    /** The number an alert expression {@code metric > N} compares with: the threshold, as defined in the rule. */
+    /**
+     * The number an alert expression {@code metric > N ...} compares with (the first such comparison; what follows may
+     * join the connector map): the threshold, as defined in the rule.
+     */
     private static long threshold(String expr) {
-        Matcher m = Pattern.compile(">\\s*([0-9]+)\\s*$").matcher(expr.strip());
+        Matcher m = Pattern.compile(">\\s*([0-9]+)(?:\\s|$)").matcher(expr.strip());
         assertThat(m.find()).as("a '> N' threshold in %s", expr).isTrue();
         return Long.parseLong(m.group(1));
     }
