@@ -3,8 +3,8 @@ package io.github.cdcmonitoring.bench;
 import java.util.List;
 
 /**
- * Sizes of one run. The full run is scaled so that both configurations and the write ceiling fit in well under 20
- * minutes on 2 cores; the quick run exercises every step in about two minutes with figures too small to mean much.
+ * Sizes of one run. The full run is scaled so that the three configurations and the write ceiling fit in about 20
+ * minutes on 2 cores; the quick run exercises every step in about three minutes with figures too small to mean much.
  */
 record BenchSettings(boolean quick, int drainEvents, int drainLimitSeconds, int liveWindowSeconds,
                      int latencyWindowSeconds, int warmupSeconds, int firstWindowWarmupSeconds, int sampleMillis,

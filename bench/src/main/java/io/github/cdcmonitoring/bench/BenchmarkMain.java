@@ -2,7 +2,6 @@ package io.github.cdcmonitoring.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.github.cdcmonitoring.localstack.ConnectorConfig;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import io.github.cdcmonitoring.repo.TempDirectory;
 import java.io.IOException;
@@ -16,16 +15,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The whole benchmark in one run: the write ceiling, then each configuration (shipped, then defaults) on a fresh native
- * stack; writes results.json and the plots to the output folder and rewrites the results section of the Markdown file.
+ * The whole benchmark in one run: the write ceiling, then each configuration ({@link Variant#ALL}: shipped, defaults,
+ * then the shipped connector on the cluster shape) on a fresh native stack; writes results.json and the plots to the output folder and rewrites the results section of the Markdown file.
  *
  * <pre>
- * BenchmarkMain [--quick] [--only shipped|defaults] [--out DIR] [--markdown FILE]
+ * BenchmarkMain [--quick] [--only shipped|defaults|cluster] [--out DIR] [--markdown FILE]
  *   --quick      tiny sizes: checks that every step produces its figures (the smoke test's mode)
  *   --only       one configuration and no write ceiling: a tuning experiment (write it elsewhere with --out and
  *                --markdown; its report leaves the other figures empty)
@@ -35,7 +33,6 @@ import java.util.regex.Pattern;
  */
 public final class BenchmarkMain {
 
-    private static final List<String> CONFIGURATIONS = List.of("shipped", "defaults");
     private static final String[] VERSION_PROPERTIES = {"kafka.version", "debezium.version", "postgres-binaries.version",
         "jmx-exporter.version"};
 
@@ -68,8 +65,8 @@ public final class BenchmarkMain {
                     case "--quick" -> quick = true;
                     case "--only" -> {
                         only = value(args, ++i, "--only");
-                        if (!CONFIGURATIONS.contains(only)) {
-                            throw new IllegalArgumentException("--only must be one of " + CONFIGURATIONS + ", got '"
+                        if (!Variant.names().contains(only)) {
+                            throw new IllegalArgumentException("--only must be one of " + Variant.names() + ", got '"
                                     + only + "'");
                         }
                     }
@@ -115,33 +112,29 @@ public final class BenchmarkMain {
             ConfigurationRun runner = new ConfigurationRun(settings, root, workDir, BenchmarkMain::log);
             List<Results.Configuration> configurations = new ArrayList<>();
             List<String> failures = new ArrayList<>();
-            Map<String, UnaryOperator<ConnectorConfig>> variants = new LinkedHashMap<>();
-            variants.put("shipped", UnaryOperator.identity());
-            variants.put("defaults", ConnectorVariants::defaults);
-            if (options.only() != null) {
-                variants.keySet().retainAll(List.of(options.only()));
-            }
-            Path json = write(options, root, settings, ceiling, configurations, List.copyOf(variants.keySet()),
-                    loadAtStart, started);
-            for (Map.Entry<String, UnaryOperator<ConnectorConfig>> variant : variants.entrySet()) {
+            List<Variant> variants = Variant.ALL.stream()
+                    .filter(v -> options.only() == null || v.name().equals(options.only())).toList();
+            List<String> names = variants.stream().map(Variant::name).toList();
+            Path json = write(options, root, settings, ceiling, configurations, names, loadAtStart, started);
+            for (Variant variant : variants) {
                 String kind = configurations.isEmpty() ? "cold (first start after the build)" : "warm";
                 try {
-                    Results.Configuration measured = runner.run(variant.getKey(), variant.getValue(), kind);
+                    Results.Configuration measured = runner.run(variant, kind);
                     if (measured.warm() == null) {
                         // The goal is a warm start: the first configuration starts a second stack to measure one.
-                        measured = measured.withWarmStart(runner.warmStart(variant.getValue()));
-                        log(variant.getKey() + ": warm start, first change "
+                        measured = measured.withWarmStart(runner.warmStart(variant));
+                        log(variant.name() + ": warm start, first change "
                                 + measured.warm().secondsToFirstChange() + " s after start");
                     }
                     configurations.add(measured);
                 } catch (RuntimeException | SQLException e) {
                     // One configuration failing must not lose the other's figures; the report names the failure.
-                    failures.add(variant.getKey() + " (failed: " + e.getMessage().lines().findFirst().orElse("") + ")");
-                    log("configuration " + variant.getKey() + " failed: " + e);
+                    failures.add(variant.name() + " (failed: " + e.getMessage().lines().findFirst().orElse("") + ")");
+                    log("configuration " + variant.name() + " failed: " + e);
                 }
                 // After each configuration, so that a run cut short still leaves what it measured.
                 List<String> missing = new ArrayList<>(failures);
-                variants.keySet().stream().filter(name -> configurations.stream().noneMatch(c -> c.name().equals(name))
+                names.stream().filter(name -> configurations.stream().noneMatch(c -> c.name().equals(name))
                         && failures.stream().noneMatch(f -> f.startsWith(name + " "))).forEach(missing::add);
                 json = write(options, root, settings, ceiling, configurations, missing, loadAtStart, started);
             }

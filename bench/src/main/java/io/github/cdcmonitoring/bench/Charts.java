@@ -35,6 +35,7 @@ final class Charts {
         files.add(save(drain(results), dir.resolve("drain.png")));
         files.add(save(drainAnchors(results), dir.resolve("anchors-drain.png")));
         files.add(save(latencyAnchors(results), dir.resolve("anchors-latency.png")));
+        replicationCost(results).ifPresent(chart -> files.add(save(chart, dir.resolve("replication-cost.png"))));
         return files;
     }
 
@@ -129,6 +130,23 @@ final class Charts {
             data.addValue(anchor.value(), "p99 ms", anchor.label());
         }
         return bars("End-to-end p99 latency, ms: this run beside published figures", "p99, ms", data);
+    }
+
+    /** Each figure of the cluster divided by the single broker's: 1.0 = replication costs nothing there. */
+    private static java.util.Optional<JFreeChart> replicationCost(Results results) {
+        var single = results.configurations().stream().filter(c -> c.name().equals("shipped")).findFirst();
+        var cluster = results.configurations().stream().filter(c -> c.name().equals("cluster")).findFirst();
+        if (single.isEmpty() || cluster.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (ReplicationCost cost : ReplicationCost.of(single.get(), cluster.get())) {
+            if (Double.isFinite(cost.ratio())) {
+                data.addValue(cost.ratio(), "cluster ÷ single", cost.label());
+            }
+        }
+        return java.util.Optional.of(bars("Cost of replication: cluster shape ÷ one broker (1.0 = the same)",
+                "cluster ÷ single broker", data));
     }
 
     private static JFreeChart bars(String title, String valueLabel, DefaultCategoryDataset data) {

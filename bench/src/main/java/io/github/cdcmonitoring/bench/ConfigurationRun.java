@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 
 /**
  * One configuration on a native stack of its own, in this order: start to the first captured change, backlog drain,
@@ -45,11 +44,11 @@ final class ConfigurationRun {
         this.log = log;
     }
 
-    Results.Configuration run(String name, UnaryOperator<ConnectorConfig> variant, String startKind)
-            throws SQLException {
+    Results.Configuration run(Variant variant, String startKind) throws SQLException {
+        String name = variant.name();
         long launched = System.nanoTime();
-        try (LocalStack stack = LocalStack.builder().registerConnector(false).progress(log).start()) {
-            ConnectorConfig connector = variant.apply(stack.connectorConfig());
+        try (LocalStack stack = start(variant)) {
+            ConnectorConfig connector = variant.connector().apply(stack.connectorConfig());
             ConnectorRegistration.Result registered = stack.register(connector);
             if (!registered.succeeded()) {
                 throw new IllegalStateException("registering the " + name + " connector failed:\n"
@@ -57,8 +56,13 @@ final class ConfigurationRun {
             }
             Footprint footprint = new Footprint();
             footprint.add(MeasuredProcess.postgres(stack.postgres().pid()));
-            footprint.add(MeasuredProcess.jvm("Kafka broker", stack.kafka().pid()));
-            footprint.add(MeasuredProcess.jvm("Kafka Connect", stack.connect().pid()));
+            // One broker and one worker are "Kafka broker" and "Kafka Connect"; the cluster's others are numbered on.
+            for (int i = 0; i < stack.kafkaBrokers().size(); i++) {
+                footprint.add(MeasuredProcess.jvm(numbered("Kafka broker", i), stack.kafkaBrokers().get(i).pid()));
+            }
+            for (int i = 0; i < stack.connectWorkers().size(); i++) {
+                footprint.add(MeasuredProcess.jvm(numbered("Kafka Connect", i), stack.connectWorkers().get(i).pid()));
+            }
             String topic = stack.topic(TABLE);
             try (TopicCounts counts = new TopicCounts(stack.bootstrapServers());
                  Connection db = stack.postgres().connect()) {
@@ -92,8 +96,8 @@ final class ConfigurationRun {
                 Map<String, String> settingsShown = new LinkedHashMap<>();
                 connector.config().fields().forEachRemaining(e -> settingsShown.put(e.getKey(),
                         e.getKey().contains("password") ? "(hidden)" : e.getValue().asText()));
-                return new Results.Configuration(name, settingsShown, start, null, drain, live, latency, steady, peaks,
-                        total, failures);
+                return new Results.Configuration(name, shape(stack, counts, topic), settingsShown, start, null, drain,
+                        live, latency, steady, peaks, total, failures);
             }
         }
     }
@@ -102,10 +106,11 @@ final class ConfigurationRun {
      * The same connector on a fresh stack started right after a configuration's run: a warm start (the JVMs' and the
      * operating system's caches hold what the previous stacks used), the start time the goal is about.
      */
-    Results.StartTime warmStart(UnaryOperator<ConnectorConfig> variant) throws SQLException {
+    Results.StartTime warmStart(Variant variant) throws SQLException {
         long launched = System.nanoTime();
-        try (LocalStack stack = LocalStack.builder().registerConnector(false).progress(log).start()) {
-            ConnectorRegistration.Result registered = stack.register(variant.apply(stack.connectorConfig()));
+        try (LocalStack stack = start(variant)) {
+            ConnectorRegistration.Result registered = stack.register(variant.connector().apply(
+                    stack.connectorConfig()));
             if (!registered.succeeded()) {
                 throw new IllegalStateException("registering the connector failed:\n" + registered.output());
             }
@@ -119,6 +124,22 @@ final class ConfigurationRun {
                                 + "'warm.start@example.com')"));
             }
         }
+    }
+
+    private LocalStack start(Variant variant) {
+        return LocalStack.builder().registerConnector(false).cluster(variant.cluster()).progress(log).start();
+    }
+
+    private static String numbered(String process, int index) {
+        return index == 0 ? process : process + " " + (index + 1);
+    }
+
+    /** What the configuration ran on, as the stack and the broker report it (not as its files intend). */
+    private static String shape(LocalStack stack, TopicCounts counts, String topic) {
+        TopicCounts.Replication replication = counts.replication(topic);
+        return stack.kafkaBrokers().size() + " broker(s), " + stack.connectWorkers().size() + " Connect worker(s); "
+                + topic + ": " + replication.replicas() + " replica(s) per partition, min.insync.replicas "
+                + replication.minInSyncReplicas();
     }
 
     /** Inserts one row and waits for its event: seconds from {@code launched}, and each component's ready time. */
@@ -328,7 +349,10 @@ final class ConfigurationRun {
             long written = sequence() - writtenBefore;
             long captured = counts.endOffset(topic) - capturedBefore;
             Map<String, Long> rss = footprint.sample();
-            Map<String, Double> behind = MilliSecondsBehindSource.read(PrometheusText.scrape(stack.metricsUrl()));
+            Map<String, Double> behind = new LinkedHashMap<>();
+            // Only the worker that runs the task publishes the streaming metrics (either one in the cluster shape).
+            stack.connectWorkers().forEach(worker -> behind.putAll(MilliSecondsBehindSource.read(
+                    PrometheusText.scrape(worker.metricsUrl()))));
             footprint.remove("data generator");
             generator.stop();
             // Both consumers read until every change written is in (latencies of late changes count too). Every

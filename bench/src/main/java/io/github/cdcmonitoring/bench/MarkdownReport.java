@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -62,7 +63,7 @@ final class MarkdownReport {
 
     private String render(Path markdownDir, List<Path> plots) {
         Results.Machine m = r.machine();
-        line("## Pipeline benchmark: shipped settings vs Debezium's and Kafka's defaults");
+        line("## Pipeline benchmark: shipped settings vs Debezium's and Kafka's defaults, one broker vs the cluster");
         line("");
         line("Measured " + r.date() + " by `bench/run.sh" + (r.mode().equals("quick") ? " --quick" : "") + "` ("
                 + r.mode() + " mode, " + fmt(r.totalSeconds() / 60, 1) + " min) on " + m.cores() + " cores ("
@@ -79,11 +80,11 @@ final class MarkdownReport {
         }
         line("");
         line("Each configuration runs on a native stack of its own (PostgreSQL with the repository's "
-                + "`postgresql.conf`, fsync on; a KRaft broker; Connect with the compose file's `connect` settings), "
-                + "one after the other. Sizes of this run: " + r.settings().describe() + ".");
+                + "`postgresql.conf`, fsync on; one KRaft broker, or the three of the cluster shape; Connect with the "
+                + "compose file's `connect` settings, one worker or two in one group), one after the other. Sizes of this run: " + r.settings().describe() + ".");
         line("");
         for (Results.Configuration c : r.configurations()) {
-            line("- **" + c.name() + "** connector: `" + join(c.connectorSettings()) + "`");
+            line("- **" + c.name() + "** (" + c.shape() + ") connector: `" + join(c.connectorSettings()) + "`");
         }
         line("");
         for (Results.Configuration c : r.configurations()) {
@@ -109,6 +110,7 @@ final class MarkdownReport {
         latency();
         start();
         footprint();
+        replicationCost();
         line("### Plots");
         line("");
         for (Path plot : plots) {
@@ -148,10 +150,12 @@ final class MarkdownReport {
                 v -> v < Anchors.START_GOAL_SECONDS);
         goal("whole stack < 1.5 GiB resident at peak", c -> c.peakTotalResidentBytes() / 1048576.0, "%,.0f MiB",
                 v -> v < Anchors.PEAK_TOTAL_GOAL_BYTES / 1048576.0);
-        if (r.configurations().size() == 2) {
-            double ratio = r.configurations().get(0).drain().eventsPerSecond()
-                    / r.configurations().get(1).drain().eventsPerSecond();
-            line("| drain ≥ 3× the defaults in the same run | " + fmt(ratio, 2) + "× | | "
+        Optional<Results.Configuration> shipped = named("shipped");
+        Optional<Results.Configuration> defaults = named("defaults");
+        if (shipped.isPresent() && defaults.isPresent()) {
+            double ratio = shipped.get().drain().eventsPerSecond() / defaults.get().drain().eventsPerSecond();
+            line("| drain ≥ 3× the defaults in the same run | " + fmt(ratio, 2) + "× |"
+                    + " |".repeat(r.configurations().size() - 1) + " "
                     + (ratio >= Anchors.DRAIN_RATIO_GOAL ? "met" : "**missed**") + " |");
         }
         double worst = r.writeCeiling().stream().mapToDouble(Results.CeilingRow::ratio).min().orElse(Double.NaN);
@@ -161,11 +165,42 @@ final class MarkdownReport {
         line("");
         line("The start-time goal is for a warm start: the first configuration's stack is the first start after the "
                 + "build (cold), so that configuration also starts a second stack after its run (warm); the second "
-                + "configuration's stack is warm. The memory total covers PostgreSQL, the broker, Connect, the "
+                + "configuration's stack is warm. The goals are the single broker's; the cluster's rows show what they "
+                + "become with replication. The memory total covers PostgreSQL, every broker and Connect worker, the "
                 + "generator, the change exporter and Prometheus (scraping Connect with the repository's rules; its "
                 + "other jobs have no target in the benchmark, so it holds fewer series than in the full stack); "
                 + "postgres_exporter does not run in the benchmark.");
         line("");
+    }
+
+    /**
+     * The cluster shape beside the single broker with the same connector: what replication factor 3,
+     * min.insync.replicas 2 and a second worker cost on this machine.
+     */
+    private void replicationCost() {
+        Optional<Results.Configuration> single = named("shipped");
+        Optional<Results.Configuration> cluster = named("cluster");
+        if (single.isEmpty() || cluster.isEmpty()) {
+            return;
+        }
+        line("### Cost of replication: the cluster shape beside one broker");
+        line("");
+        line("The same shipped connector; " + single.get().name() + ": " + single.get().shape() + "; "
+                + cluster.get().name() + ": " + cluster.get().shape() + ". Every process runs on the same "
+                + r.machine().cores() + " cores, so the cluster's CPU is the price of replication here, not what "
+                + "it costs on three machines. Figures from the tables above.");
+        line("");
+        line("| | " + single.get().name() + " | " + cluster.get().name() + " | cluster ÷ single |");
+        line("|---|---:|---:|---:|");
+        for (ReplicationCost cost : ReplicationCost.of(single.get(), cluster.get())) {
+            line("| " + cost.label() + " | " + fmt(cost.single(), cost.decimals()) + " | "
+                    + fmt(cost.cluster(), cost.decimals()) + " | " + fmt(cost.ratio(), 2) + " |");
+        }
+        line("");
+    }
+
+    private Optional<Results.Configuration> named(String name) {
+        return r.configurations().stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     private void goal(String goal, ToDoubleFunction<Results.Configuration> value, String format,

@@ -15,14 +15,14 @@ record Results(String date, String mode, Machine machine, Map<String, String> ve
     record CeilingRow(int connections, long pgbenchRowsPerSecond, long generatorRowsPerSecond, double ratio) {
     }
 
-    /** One connector configuration, on a stack of its own. */
-    record Configuration(String name, Map<String, String> connectorSettings, StartTime start, StartTime warmStart,
+    /** One configuration ({@link Variant}), on a stack of its own; {@code shape}: its brokers, workers, replication. */
+    record Configuration(String name, String shape, Map<String, String> connectorSettings, StartTime start, StartTime warmStart,
                          Drain drain, Live live,
                          List<LatencyWindow> latency, SteadyFootprint footprint, Map<String, Long> peakResidentBytes,
                          long peakTotalResidentBytes, List<String> failures) {
 
         Configuration withWarmStart(StartTime warm) {
-            return new Configuration(name, connectorSettings, start, warm, drain, live, latency, footprint,
+            return new Configuration(name, shape, connectorSettings, start, warm, drain, live, latency, footprint,
                     peakResidentBytes, peakTotalResidentBytes, failures);
         }
 

@@ -8,9 +8,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -48,6 +51,27 @@ final class TopicCounts implements AutoCloseable {
             throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getCause(), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("the broker did not answer for the end offsets of " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Replicas of the topic's first partition and the topic's effective min.insync.replicas. */
+    record Replication(int replicas, String minInSyncReplicas) {
+    }
+
+    Replication replication(String topic) {
+        try {
+            TopicDescription description = admin.describeTopics(java.util.List.of(topic)).allTopicNames()
+                    .get(10, TimeUnit.SECONDS).get(topic);
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            ConfigEntry minIsr = admin.describeConfigs(java.util.List.of(resource)).all().get(10, TimeUnit.SECONDS)
+                    .get(resource).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+            return new Replication(description.partitions().get(0).replicas().size(),
+                    minIsr == null ? "unknown" : minIsr.value());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
