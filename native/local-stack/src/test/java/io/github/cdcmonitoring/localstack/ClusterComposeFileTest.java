@@ -8,29 +8,38 @@ import io.github.cdcmonitoring.localstack.config.ComposeCluster;
 import io.github.cdcmonitoring.repo.ComposeFile;
 import io.github.cdcmonitoring.repo.RepoFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The cluster shape's compose file as Docker Compose resolves it ({@code docker compose -f docker-compose.yml -f
  * docker-compose.cluster.yml config}, no daemon): three KRaft nodes in one quorum with replication factor 3 and
  * min.insync.replicas 2, two Connect workers in one group with the internal topics on three replicas and the rebalance
- * delay set, one build per image and no host port twice; and the native stack's reading of the two files
- * ({@link ComposeCluster}) gives each broker and worker the environment Compose gives it. Nothing is started: no Docker
- * engine runs here (the cluster is started natively by ClusterFailoverTest).
+ * delay set, one build per image and no host port twice; Prometheus scraping every broker and worker once, at its
+ * agent's port (the cluster-targets files prometheus.yml reads, mounted by the cluster file only); and the native
+ * stack's reading of the two files ({@link ComposeCluster}) gives each broker and worker the environment Compose gives
+ * it. Nothing is started: no Docker engine runs here (the cluster is started natively by ClusterFailoverTest).
  */
 class ClusterComposeFileTest {
 
     private static final List<String> BROKERS = List.of("kafka", "kafka-2", "kafka-3");
     private static final List<String> WORKERS = List.of("connect", "connect-2");
+    /** The JMX exporter agent in KAFKA_OPTS: {@code -javaagent:<jar>=<port>:<config>}. */
+    private static final Pattern JAVA_AGENT = Pattern.compile("-javaagent:[^=\\s]+=(\\d+):");
 
     private final RepoFiles repo = RepoFiles.locate();
 
@@ -39,11 +48,8 @@ class ClusterComposeFileTest {
     private JsonNode services;
 
     @BeforeEach
-    void resolve() throws IOException {
-        ComposeCli.Result result = ComposeCli.find(scratch).run(repo.root(), "-f", "docker-compose.yml", "-f",
-                ComposeCluster.FILE, "config", "--format", "json");
-        assertThat(result.exitCode()).as(result.output()).isZero();
-        services = new ObjectMapper().readTree(result.output()).path("services");
+    void resolveTheCluster() throws IOException {
+        services = resolve("-f", "docker-compose.yml", "-f", ComposeCluster.FILE);
     }
 
     @Test
@@ -129,18 +135,129 @@ class ClusterComposeFileTest {
         }
     }
 
+    /**
+     * The compose cluster's Prometheus scrapes every broker and worker once, each where its JMX agent listens: the
+     * kafka and connect jobs of prometheus.yml scrape their static target plus those of the files their
+     * {@code file_sd_configs} name, which Prometheus resolves against prometheus.yml's folder and which the cluster
+     * file mounts there; the default shape mounts none of them (nor a folder above them), so that Prometheus finds no
+     * such file there and scrapes only the one broker and worker.
+     */
+    @Test
+    void prometheusScrapesEveryBrokerAndWorkerOnceWhereItsAgentListens() throws IOException {
+        Path prometheusYml = repo.file(StackConfiguration.PROMETHEUS_YML);
+        JsonNode config = new ObjectMapper().valueToTree(new Yaml().load(Files.readString(prometheusYml)));
+        JsonNode single = resolve("-f", "docker-compose.yml");
+        // Where compose mounts prometheus.yml (/etc/prometheus/prometheus.yml): its folder is the file_sd paths' base.
+        Path configFolder = Path.of(mountTarget(services.path("prometheus"), prometheusYml)).getParent();
+        assertThat(mountTarget(single.path("prometheus"), prometheusYml)).isEqualTo(configFolder
+                .resolve("prometheus.yml").toString());
+        Map<String, List<String>> nodes = Map.of("kafka", BROKERS, "connect", WORKERS);
+        Set<String> scraped = new TreeSet<>();
+        for (Map.Entry<String, List<String>> job : new TreeMap<>(nodes).entrySet()) {
+            JsonNode scrape = job(config, job.getKey());
+            List<String> targets = new ArrayList<>();
+            scrape.path("static_configs").forEach(sc -> sc.path("targets").forEach(t -> targets.add(t.asText())));
+            assertThat(scrape.path("file_sd_configs").isEmpty()).as("job " + job.getKey() + " reads target files")
+                    .isFalse();
+            for (JsonNode fileSd : scrape.path("file_sd_configs")) {
+                for (JsonNode pattern : fileSd.path("files")) {
+                    String file = pattern.asText();
+                    assertThat(file).as("job " + job.getKey() + " file_sd file: a plain name beside prometheus.yml")
+                            .matches("[A-Za-z0-9._-]+");
+                    Path source = prometheusYml.getParent().resolve(file);
+                    Path inContainer = configFolder.resolve(file);
+                    assertThat(bindMounts(services.path("prometheus")))
+                            .as("the cluster mounts " + source + " read-only at " + inContainer)
+                            .contains(source + " -> " + inContainer + " ro z");
+                    List<String> singleMounts = new ArrayList<>();
+                    single.path("prometheus").path("volumes").forEach(v -> singleMounts.add(v.path("target").asText()));
+                    assertThat(singleMounts).as("the default shape mounts nothing at " + inContainer + " or a folder "
+                            + "above it").noneMatch(target -> inContainer.startsWith(target));
+                    JsonNode groups = new ObjectMapper().valueToTree(new Yaml().load(Files.readString(source)));
+                    assertThat(groups.isArray()).as(source + ": a list of target groups").isTrue();
+                    groups.forEach(group -> targets.addAll(strings(group.path("targets"))));
+                }
+            }
+            List<String> hosts = new ArrayList<>();
+            for (String target : targets) {
+                String host = target.substring(0, target.lastIndexOf(':'));
+                assertThat(services.has(host)).as("job " + job.getKey() + " target " + target + ": a service of the "
+                        + "cluster").isTrue();
+                assertThat(agentPort(host)).as("job " + job.getKey() + " target " + target + ": the port of "
+                        + host + "'s metrics agent").contains(target.substring(target.lastIndexOf(':') + 1));
+                hosts.add(host);
+            }
+            assertThat(hosts).as("job " + job.getKey() + " scrapes each once").containsExactlyInAnyOrderElementsOf(
+                    job.getValue());
+            scraped.addAll(hosts);
+        }
+        Set<String> withAgent = new TreeSet<>();
+        services.fieldNames().forEachRemaining(service -> agentPort(service).ifPresent(p -> withAgent.add(service)));
+        assertThat(scraped).as("every service running a metrics agent is scraped").isEqualTo(withAgent);
+    }
+
     /** The default shape keeps one copy of each topic, which -1 in register-postgresql.json then takes. */
     @Test
     void theDefaultShapeIsOneBrokerWithReplicationFactorOne() throws IOException {
-        ComposeCli.Result result = ComposeCli.find(scratch).run(repo.root(), "-f", "docker-compose.yml", "config",
-                "--format", "json");
-        assertThat(result.exitCode()).as(result.output()).isZero();
-        JsonNode single = new ObjectMapper().readTree(result.output()).path("services");
+        JsonNode single = resolve("-f", "docker-compose.yml");
         assertThat(single.has("kafka-2") || single.has("kafka-3") || single.has("connect-2")).isFalse();
         assertThat(single.path("kafka").path("environment").path("KAFKA_DEFAULT_REPLICATION_FACTOR").asText())
                 .isEqualTo("1");
         JsonNode connector = new ObjectMapper().readTree(repo.file(StackConfiguration.CONNECTOR_FILE).toFile());
         assertThat(connector.at("/config/topic.creation.default.replication.factor").asText()).isEqualTo("-1");
+    }
+
+    /** {@code docker compose <files> config}'s services. */
+    private JsonNode resolve(String... files) throws IOException {
+        List<String> args = new ArrayList<>(List.of(files));
+        args.addAll(List.of("config", "--format", "json"));
+        ComposeCli.Result result = ComposeCli.find(scratch).run(repo.root(), args.toArray(String[]::new));
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        return new ObjectMapper().readTree(result.output()).path("services");
+    }
+
+    /** A service's bind mounts as {@code "<source> -> <target> ro|rw <selinux>"}. */
+    private static List<String> bindMounts(JsonNode service) {
+        List<String> mounts = new ArrayList<>();
+        service.path("volumes").forEach(volume -> {
+            if (volume.path("type").asText().equals("bind")) {
+                mounts.add(volume.path("source").asText() + " -> " + volume.path("target").asText() + " "
+                        + (volume.path("read_only").asBoolean() ? "ro" : "rw") + " "
+                        + volume.path("bind").path("selinux").asText("-"));
+            }
+        });
+        return mounts;
+    }
+
+    /** Where the service mounts the repository file {@code file}. */
+    private static String mountTarget(JsonNode service, Path file) {
+        for (JsonNode volume : service.path("volumes")) {
+            if (volume.path("source").asText().equals(file.toString())) {
+                return volume.path("target").asText();
+            }
+        }
+        throw new AssertionError("no mount of " + file + " in " + service.path("volumes"));
+    }
+
+    private static JsonNode job(JsonNode prometheusConfig, String name) {
+        for (JsonNode scrape : prometheusConfig.path("scrape_configs")) {
+            if (scrape.path("job_name").asText().equals(name)) {
+                return scrape;
+            }
+        }
+        throw new AssertionError("prometheus.yml has no job " + name);
+    }
+
+    /** The port of the JMX exporter agent in the service's KAFKA_OPTS, if it runs one. */
+    private Optional<String> agentPort(String service) {
+        Matcher agent = JAVA_AGENT.matcher(services.path(service).path("environment").path("KAFKA_OPTS").asText(""));
+        return agent.find() ? Optional.of(agent.group(1)) : Optional.empty();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return values;
     }
 
     @SafeVarargs

@@ -18,7 +18,11 @@ import java.util.stream.Stream;
  * {@code 127.0.0.1:<port>}, and relative {@code rule_files} entries are resolved against the folder of the shipped
  * file (Prometheus resolves them against the folder of the file it reads, and the copy lives in a temporary folder).
  * The {@code alerting} section's Alertmanager (compose's {@code alertmanager:9093}) becomes the local one, at the port
- * of the {@code alertmanager} job. Scrape and evaluation intervals, labels and everything else are kept as shipped.
+ * of the {@code alertmanager} job. Each job's {@code file_sd_configs} are dropped: they name the files of the compose
+ * cluster shape's other brokers and workers (compose names, mounted beside the config by docker-compose.cluster.yml
+ * only), which natively would resolve next to the copy, where no such file exists; the native cluster adds its own
+ * targets instead ({@code moreTargets}). Scrape and evaluation intervals, labels and everything else are kept as
+ * shipped.
  * Only with {@code LocalStack.Builder.alertTimingDivisor} (tests that cannot wait for an alert's {@code for:}) are
  * the rule files copied too, each alert's {@code for:} divided and nothing else changed.
  */
@@ -64,6 +68,7 @@ public final class PrometheusConfigRewrite {
                 throw new IllegalStateException(shipped + ": job " + name + " has no counterpart in the native stack "
                         + "(it runs " + new TreeSet<>(ports.keySet()) + ")");
             }
+            job.remove("file_sd_configs");
             String where = "job " + name + " static_configs";
             List<String> targets = new ArrayList<>(List.of("127.0.0.1:" + port));
             moreTargets.getOrDefault(name, List.of()).forEach(more -> targets.add("127.0.0.1:" + more));
@@ -77,8 +82,8 @@ public final class PrometheusConfigRewrite {
         if (!unscraped.isEmpty()) {
             throw new IllegalStateException(shipped + " has no scrape job for " + unscraped);
         }
-        String yaml = YamlConfig.dump(shipped + " with local targets and absolute rule paths, written by local-stack",
-                config);
+        String yaml = YamlConfig.dump(shipped + " with local targets, absolute rule paths and no file_sd_configs, "
+                + "written by local-stack", config);
         try {
             Files.writeString(target, yaml);
         } catch (IOException e) {

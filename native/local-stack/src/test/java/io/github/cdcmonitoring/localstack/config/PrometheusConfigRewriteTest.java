@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
-/** The native stack's copy of debezium-prometheus/prometheus.yml: only targets and rule paths differ. */
+/**
+ * The native stack's copy of debezium-prometheus/prometheus.yml: only targets and rule paths differ, and the compose
+ * cluster's target files (file_sd_configs) are gone.
+ */
 class PrometheusConfigRewriteTest {
 
     private static final Path SHIPPED = RepoFiles.locate().file("debezium-prometheus/prometheus.yml");
@@ -57,6 +60,34 @@ class PrometheusConfigRewriteTest {
         // every shipped rule file, loaded through the rewritten absolute glob
         assertThat(output).contains("SUCCESS: " + RuleFiles.ruleFiles(SHIPPED.getParent().resolve("rules")).size()
                 + " rule files found");
+    }
+
+    @Test
+    void theComposeClusterTargetFilesAreDroppedAndTheNativeClusterAddsItsOwn() throws Exception {
+        // The shipped kafka and connect jobs also read the compose cluster's target files (file_sd_configs, mounted
+        // beside prometheus.yml by docker-compose.cluster.yml only); natively they would resolve next to the copy.
+        Map<String, Map<?, ?>> shippedJobs = jobs(load(SHIPPED));
+        assertThat(shippedJobs.get("kafka").containsKey("file_sd_configs")).as("shipped kafka job").isTrue();
+        assertThat(shippedJobs.get("connect").containsKey("file_sd_configs")).as("shipped connect job").isTrue();
+        Path copy = dir.resolve("prometheus.yml");
+        PrometheusConfigRewrite.write(SHIPPED, ports(), Map.of("kafka", List.of(29404, 39404), "connect",
+                List.of(28080)), copy, 1);
+
+        Map<String, Map<?, ?>> localJobs = jobs(load(copy));
+        assertThat(localJobs.keySet()).isEqualTo(shippedJobs.keySet());
+        shippedJobs.forEach((name, shipped) -> {
+            Map<Object, Object> expected = new LinkedHashMap<>(shipped);
+            expected.remove("file_sd_configs");
+            expected.remove("static_configs");
+            Map<Object, Object> local = new LinkedHashMap<>(localJobs.get(name));
+            assertThat(local.remove("static_configs")).as(name).isNotNull();
+            assertThat(local).as("job " + name + " but its targets").isEqualTo(expected);
+        });
+        assertThat(localJobs.get("kafka").get("static_configs")).isEqualTo(List.of(Map.of("targets",
+                List.of("127.0.0.1:19404", "127.0.0.1:29404", "127.0.0.1:39404"))));
+        assertThat(localJobs.get("connect").get("static_configs")).isEqualTo(List.of(Map.of("targets",
+                List.of("127.0.0.1:18080", "127.0.0.1:28080"))));
+        assertThat(promtoolAccepts(copy)).doesNotContain("WARNING");
     }
 
     @Test
@@ -127,6 +158,15 @@ class PrometheusConfigRewriteTest {
         ports.put("alertmanager", 19093);
         ports.put("prometheus", 19090);
         return ports;
+    }
+
+    /** The scrape jobs of a Prometheus config, by name. */
+    private static Map<String, Map<?, ?>> jobs(Map<String, Object> config) {
+        Map<String, Map<?, ?>> jobs = new LinkedHashMap<>();
+        for (Object job : (List<?>) config.get("scrape_configs")) {
+            jobs.put((String) ((Map<?, ?>) job).get("job_name"), (Map<?, ?>) job);
+        }
+        return jobs;
     }
 
     private static Map<String, Object> load(Path file) throws IOException {
