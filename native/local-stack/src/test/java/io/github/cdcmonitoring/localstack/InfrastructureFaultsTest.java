@@ -349,23 +349,13 @@ class InfrastructureFaultsTest {
                             + "recovered: %s",
                     name, companion == null ? alert : alert + " and " + companion, states, seconds(backNanos - faultNanos), seconds(changeNanos - faultNanos),
                     seconds(changeNanos - backNanos), lost, drained.lost(), uncertain, duplicates,
-                    committedChanges(counts), notifiedAfter, delivered);
+                    Reconciliation.committedChanges(counts), notifiedAfter, delivered);
             System.out.println(line);
             report.add(line);
             drained.assertMatchesTables();
             drained.assertEventCountsAsExpected(uncertain);
             assertThat(lost).as("changes lost").isZero();
         }
-    }
-
-    private static long committedChanges(CommittedCounts counts) {
-        long changes = 0;
-        for (String table : Reconciliation.TABLES) {
-            for (String operation : List.of("insert", "update", "delete")) {
-                changes += counts.rows(table, operation);
-            }
-        }
-        return changes;
     }
 
     private static double seconds(long nanos) {

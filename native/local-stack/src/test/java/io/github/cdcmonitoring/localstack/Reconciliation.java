@@ -58,6 +58,17 @@ final class Reconciliation implements AutoCloseable {
     }
 
     /** Adds the generator's committed rows: each insert, update and delete is one c, u and d event. */
+    /** Rows the generator committed, every table and operation: the changes a fault's outcome is counted against. */
+    static long committedChanges(CommittedCounts counts) {
+        long changes = 0;
+        for (String table : TABLES) {
+            for (String operation : List.of("insert", "update", "delete")) {
+                changes += counts.rows(table, operation);
+            }
+        }
+        return changes;
+    }
+
     void expectAll(CommittedCounts counts) {
         for (String table : TABLES) {
             expect(table, "c", counts.rows(table, "insert"));
