@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -34,13 +35,11 @@ final class TopicCounts implements AutoCloseable {
     /** The records written to the topic so far; 0 while it does not exist. */
     long endOffset(String topic) {
         try {
-            TopicDescription description = admin.describeTopics(java.util.List.of(topic)).allTopicNames()
-                    .get(10, TimeUnit.SECONDS).get(topic);
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            description.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()),
+            describe(topic).partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()),
                     OffsetSpec.latest()));
             long total = 0;
-            for (var info : admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).values()) {
+            for (var info : answer(admin.listOffsets(request).all(), "the end offsets of " + topic).values()) {
                 total += info.offset();
             }
             return total;
@@ -49,11 +48,6 @@ final class TopicCounts implements AutoCloseable {
                 return 0;
             }
             throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getCause(), e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the broker did not answer for the end offsets of " + topic, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 
@@ -63,15 +57,26 @@ final class TopicCounts implements AutoCloseable {
 
     Replication replication(String topic) {
         try {
-            TopicDescription description = admin.describeTopics(java.util.List.of(topic)).allTopicNames()
-                    .get(10, TimeUnit.SECONDS).get(topic);
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            ConfigEntry minIsr = admin.describeConfigs(java.util.List.of(resource)).all().get(10, TimeUnit.SECONDS)
-                    .get(resource).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
-            return new Replication(description.partitions().get(0).replicas().size(),
+            ConfigEntry minIsr = answer(admin.describeConfigs(java.util.List.of(resource)).all(),
+                    "the settings of " + topic).get(resource).get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+            return new Replication(describe(topic).partitions().get(0).replicas().size(),
                     minIsr == null ? "unknown" : minIsr.value());
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot describe topic " + topic + ": " + e, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause(), e);
+        }
+    }
+
+    private TopicDescription describe(String topic) throws ExecutionException {
+        return answer(admin.describeTopics(java.util.List.of(topic)).allTopicNames(), "topic " + topic).get(topic);
+    }
+
+    /** The broker's answer within 10 s; its refusal stays an ExecutionException for the caller to judge. */
+    private static <T> T answer(KafkaFuture<T> future, String what) throws ExecutionException {
+        try {
+            return future.get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the broker did not answer for " + what + " within 10 s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
