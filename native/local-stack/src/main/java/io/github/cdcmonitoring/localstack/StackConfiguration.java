@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Everything the local stack needs, read from the repository's files and the {@link LocalStack.Builder}'s options and
@@ -350,11 +351,12 @@ final class StackConfiguration {
     }
 
     /**
-     * The compose node-exporter's arguments. Its two filesystems are named as the mount points of the postgres-data
-     * and kafka-data volumes ({@code ^(/pgdata|/kafkadata)$}); {@link MonitoringServices#nodeExporter} puts this
-     * machine's in their place.
+     * The compose node-exporter's arguments. Its filesystems are named by a pattern of mount points that takes the
+     * postgres-data and kafka-data volumes' ({@code /pgdata}, {@code /kafkadata}, and the cluster shape's other
+     * brokers' {@code /kafkadata-N}) and no other; {@link MonitoringServices#nodeExporter} puts this machine's in their
+     * place.
      */
-    private static List<String> nodeExporterArguments(ComposeFile compose) {
+    static List<String> nodeExporterArguments(ComposeFile compose) {
         String where = compose.source() + ": services." + NODE_EXPORTER_SERVICE;
         if (!compose.hasService(NODE_EXPORTER_SERVICE)) {
             throw new IllegalStateException(compose.source() + " has no " + NODE_EXPORTER_SERVICE + " service to take "
@@ -363,12 +365,26 @@ final class StackConfiguration {
         String postgres = volumeTarget(compose, where, POSTGRES_DATA_VOLUME);
         String kafka = volumeTarget(compose, where, KAFKA_DATA_VOLUME);
         List<String> arguments = compose.serviceCommand(NODE_EXPORTER_SERVICE);
-        String expected = MonitoringServices.MOUNT_POINT_OPTION + "^(" + postgres + "|" + kafka + ")$";
-        if (!arguments.contains(expected)) {
-            throw new IllegalStateException(where + ".command must contain " + expected + " (the mount points of the "
-                    + POSTGRES_DATA_VOLUME + " and " + KAFKA_DATA_VOLUME + " volumes, and no other filesystem)");
+        String option = MonitoringServices.MOUNT_POINT_OPTION;
+        boolean selectsBoth = arguments.stream().filter(argument -> argument.startsWith(option))
+                .map(argument -> mountPointPattern(where, argument.substring(option.length())))
+                .anyMatch(include -> include.matcher(postgres).matches() && include.matcher(kafka).matches()
+                        && !include.matcher("/").matches());
+        if (!selectsBoth) {
+            throw new IllegalStateException(where + ".command must contain " + option + "<pattern> that takes "
+                    + postgres + " and " + kafka + " (the mount points of the " + POSTGRES_DATA_VOLUME + " and "
+                    + KAFKA_DATA_VOLUME + " volumes) and not the root filesystem /");
         }
         return arguments;
+    }
+
+    private static Pattern mountPointPattern(String where, String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalStateException(where + ".command: " + MonitoringServices.MOUNT_POINT_OPTION + regex
+                    + " is not a regular expression: " + e.getDescription());
+        }
     }
 
     private static String volumeTarget(ComposeFile compose, String where, String volume) {

@@ -196,6 +196,36 @@ class ClusterComposeFileTest {
         assertThat(scraped).as("every service running a metrics agent is scraped").isEqualTo(withAgent);
     }
 
+    /*
+     * The log-filesystem alerts read node-exporter: it must report each broker's log volume, PostgreSQL's, and nothing
+     * it mounts may go unreported (a volume on a disk of its own would be unwatched).
+     */
+    @Test
+    void nodeExporterWatchesEveryBrokersLogVolumeAndPostgresData() {
+        JsonNode nodeExporter = services.path(StackConfiguration.NODE_EXPORTER_SERVICE);
+        Pattern include = strings(nodeExporter.path("command")).stream()
+                .filter(argument -> argument.startsWith(MonitoringServices.MOUNT_POINT_OPTION))
+                // `config` prints $$ as written; the container gets one $.
+                .map(argument -> Pattern.compile(argument.substring(MonitoringServices.MOUNT_POINT_OPTION.length())
+                        .replace("$$", "$")))
+                .findFirst().orElseThrow();
+        Map<String, String> mounted = new TreeMap<>();
+        nodeExporter.path("volumes").forEach(volume -> {
+            assertThat(volume.path("read_only").asBoolean()).as("node-exporter mounts " + volume + " read-only")
+                    .isTrue();
+            mounted.put(volume.path("source").asText(), volume.path("target").asText());
+        });
+        List<String> watched = new ArrayList<>();
+        watched.add("postgres-data");
+        BROKERS.forEach(broker -> watched.add(services.path(broker).path("volumes").path(0).path("source").asText()));
+        assertThat(mounted).as("node-exporter's volumes: each broker's log and PostgreSQL's data, nothing else")
+                .containsOnlyKeys(watched);
+        assertThat(new HashSet<>(mounted.values())).as("a mount point each").hasSameSizeAs(mounted.values());
+        mounted.forEach((volume, target) -> assertThat(include.matcher(target).matches())
+                .as(volume + " at " + target + " is in node-exporter's " + include).isTrue());
+        assertThat(include.matcher("/").matches()).as("the root filesystem is not watched").isFalse();
+    }
+
     /** The default shape keeps one copy of each topic, which -1 in register-postgresql.json then takes. */
     @Test
     void theDefaultShapeIsOneBrokerWithReplicationFactorOne() throws IOException {

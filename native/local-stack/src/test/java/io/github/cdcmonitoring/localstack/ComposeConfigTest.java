@@ -1,6 +1,7 @@
 package io.github.cdcmonitoring.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,6 +31,9 @@ class ComposeConfigTest {
     /** The services whose settings the native stack takes from the compose file (StackConfiguration, ConnectWorker). */
     private static final List<String> SERVICES_READ_NATIVELY = List.of("kafka", "connect", "connector-init",
             "data-generator", "postgres-exporter", "grafana");
+
+    /** node-exporter's mount-point pattern as docker-compose.yml writes it ($$ for one $). */
+    private static final String SHIPPED_MOUNT_POINTS = "^(/pgdata|/kafkadata(-[0-9]+)?)$$";
 
     private final RepoFiles repo = RepoFiles.locate();
 
@@ -112,6 +116,35 @@ class ComposeConfigTest {
                 .serviceCommand(StackConfiguration.NODE_EXPORTER_SERVICE))
                 .as("services.node-exporter.command, native reading vs docker compose config").isEqualTo(composes)
                 .anyMatch(argument -> argument.startsWith(MonitoringServices.MOUNT_POINT_OPTION));
+    }
+
+    /*
+     * The native stack watches the filesystems of its own data folders in place of node-exporter's mount points, so it
+     * refuses a pattern that would not select the compose volumes' mount points, or would select the whole machine.
+     */
+    @Test
+    void aNodeExporterPatternMissingAVolumeOrTakingTheRootIsNamed() throws IOException {
+        assertThat(StackConfiguration.nodeExporterArguments(readWithPattern(SHIPPED_MOUNT_POINTS))).isNotEmpty();
+        String expected = "docker-compose.yml: services.node-exporter.command must contain "
+                + MonitoringServices.MOUNT_POINT_OPTION + "<pattern> that takes /pgdata and /kafkadata (the mount "
+                + "points of the postgres-data and kafka-data volumes) and not the root filesystem /";
+        for (String pattern : List.of("^(/pgdata)$$", ".*")) {
+            assertThatThrownBy(() -> StackConfiguration.nodeExporterArguments(readWithPattern(pattern)))
+                    .as(pattern).isInstanceOf(IllegalStateException.class).hasMessageEndingWith(expected);
+        }
+        assertThatThrownBy(() -> StackConfiguration.nodeExporterArguments(readWithPattern("^(/pgdata$$")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is not a regular expression");
+    }
+
+    /** docker-compose.yml, copied with another node-exporter mount-point pattern. */
+    private ComposeFile readWithPattern(String pattern) throws IOException {
+        String shipped = SHIPPED_MOUNT_POINTS;
+        String original = Files.readString(repo.file("docker-compose.yml"));
+        assertThat(original).contains(MonitoringServices.MOUNT_POINT_OPTION + shipped);
+        Path copy = scratch.resolve("docker-compose.yml");
+        Files.writeString(copy, original.replace(MonitoringServices.MOUNT_POINT_OPTION + shipped,
+                MonitoringServices.MOUNT_POINT_OPTION + pattern));
+        return ComposeFile.read(copy, repo.dotEnv().asMap());
     }
 
     /*
