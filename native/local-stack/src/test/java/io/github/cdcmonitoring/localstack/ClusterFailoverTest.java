@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Timeout;
  * The cluster shape ({@code LocalStack.Builder.cluster}, docker-compose.cluster.yml) failing over under a steady write
  * load, on one stack with monitoring, in this order: every broker restarted in turn (no alert but the expected ones),
  * the Connect worker that runs the task killed (the task moves to the other worker), a broker killed (capture goes on
- * while it is down; its partitions under-replicated until it is back) and two brokers killed at once (no quorum, no
- * active controller). Each fault is undone before the next and ends with the reconciliation: nothing lost,
- * duplicates counted. The stack's alert timings are divided by {@link AlertNotificationTest#DIVISOR} so that
+ * while it is down; its partitions under-replicated until it is back, probe topics offline and under min ISR) and two
+ * brokers killed at once (no quorum, no active controller). Each fault is undone before the next and ends with the
+ * reconciliation: nothing lost, duplicates counted. The stack's alert timings are divided by {@link AlertNotificationTest#DIVISOR} so that
  * KafkaUnderReplicatedPartitions ({@code for: 10m}) fires within the broker's outage; said in the figures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,6 +48,12 @@ class ClusterFailoverTest {
     private static final int STEADY_OPERATIONS = 300;
     private static final String UNDER_REPLICATED = "KafkaUnderReplicatedPartitions";
     private static final String NO_SINGLE_CONTROLLER = "KafkaActiveControllerNotOne";
+    private static final String OFFLINE = "KafkaOfflinePartitions";
+    private static final String UNDER_MIN_ISR = "KafkaUnderMinIsrPartitions";
+    /** Its one replica on the killed broker: offline while that broker is down. */
+    private static final String OFFLINE_PROBE = "failover-probe-offline";
+    /** min.insync.replicas 3 on its three replicas: under min ISR while one broker is down. */
+    private static final String MIN_ISR_PROBE = "failover-probe-min-isr";
     /** What one broker away for seconds explains; anything else firing in a rolling restart is a false alarm. */
     private static final String TARGET_DOWN = "PrometheusTargetDown";
     private static final Set<String> EXPECTED_WHILE_A_BROKER_RESTARTS = Set.of("KafkaBrokerDown",
@@ -146,7 +152,10 @@ class ClusterFailoverTest {
 
     /**
      * The broker leading the orders topic dies: its partitions' leadership moves, capture goes on with two in-sync
-     * replicas (min.insync.replicas 2), the partitions are under-replicated until it is back and has caught up.
+     * replicas (min.insync.replicas 2), the partitions are under-replicated until it is back and has caught up. Two
+     * probe topics that nothing writes to show what the pipeline's own settings avoid, so that those alerts too fire
+     * on the real fault and clear after: one whose only replica is on the killed broker (offline) and one asking for
+     * all three replicas in sync (under min.insync.replicas). They are deleted after.
      */
     @Test
     @Order(4)
@@ -155,8 +164,26 @@ class ClusterFailoverTest {
         int leader = replicas.leaderOf("cdc.public.orders");
         KafkaBroker victim = stack.kafkaBrokers().stream().filter(b -> b.nodeId() == leader).findFirst()
                 .orElseThrow();
-        long[] timings = new long[5];
+        List<Integer> victimLast = new ArrayList<>(stack.kafkaBrokers().stream().map(KafkaBroker::nodeId)
+                .filter(id -> id != leader).toList());
+        victimLast.add(leader); // a survivor leads the min-ISR probe, and reports it under min ISR
+        replicas.createTopic(OFFLINE_PROBE, List.of(leader), Map.of());
+        replicas.createTopic(MIN_ISR_PROBE, victimLast, Map.of("min.insync.replicas", "3"));
+        try {
+            await("the probe topics led and in sync").atMost(IN_SYNC_WAIT).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> replicas.offline().isEmpty() && replicas.underReplicated().isEmpty());
+            alerts.awaitFalse(OFFLINE, s -> true, ALERT_WAIT);
+            alerts.awaitFalse(UNDER_MIN_ISR, s -> true, ALERT_WAIT);
+            killBrokerUnderLoad(leader, victim);
+        } finally {
+            replicas.deleteTopics(List.of(OFFLINE_PROBE, MIN_ISR_PROBE));
+        }
+    }
+
+    private void killBrokerUnderLoad(int leader, KafkaBroker victim) throws Exception {
+        long[] timings = new long[7];
         List<String> underReplicated = new ArrayList<>();
+        List<String> offline = new ArrayList<>();
         Outcome outcome = underLoad(() -> {
             victim.kill();
             long killedAt = System.currentTimeMillis();
@@ -169,6 +196,12 @@ class ClusterFailoverTest {
                     .until(() -> !replicas.underReplicated().isEmpty());
             underReplicated.addAll(replicas.underReplicated());
             timings[1] = System.nanoTime() - killedNanos;
+            offline.addAll(replicas.offline());
+            assertThat(offline).as("partitions without a leader (Admin)").contains(OFFLINE_PROBE + "-0");
+            awaitFiring(OFFLINE);
+            timings[5] = System.nanoTime() - killedNanos;
+            awaitFiring(UNDER_MIN_ISR);
+            timings[6] = System.nanoTime() - killedNanos;
             awaitFiring(UNDER_REPLICATED);
             timings[2] = System.nanoTime() - killedNanos;
             assertThat(reconciliation.awaitChangeCommittedAfter(System.currentTimeMillis(), RECOVERY_WAIT))
@@ -181,16 +214,20 @@ class ClusterFailoverTest {
                     .until(() -> replicas.underReplicated().isEmpty());
             timings[3] = System.nanoTime() - backNanos;
             alerts.awaitFalse(UNDER_REPLICATED, s -> true, ALERT_WAIT);
+            alerts.awaitFalse(OFFLINE, s -> true, ALERT_WAIT);
+            alerts.awaitFalse(UNDER_MIN_ISR, s -> true, ALERT_WAIT);
         });
         String line = String.format(Locale.ROOT, "RELIABILITY | cluster: broker %d (leader of cdc.public.orders) "
                         + "SIGKILL, down %.1f s | first change after the kill %.1f s, with the broker down | %d "
                         + "partitions under-replicated (Admin) %.1f s after the kill, e.g. %s; %s firing %.1f s after "
-                        + "the kill (for: divided by %d) | in sync %.1f s after the restart, alert false after | lost %d "
+                        + "the kill (for: divided by %d); probes: %s offline, %s firing %.1f s, %s firing %.1f s after "
+                        + "the kill | in sync %.1f s after the restart, the three alerts false after | lost %d "
                         + "| duplicates %d of %d changes",
                 leader, seconds(timings[4]), seconds(timings[0]), underReplicated.size(), seconds(timings[1]),
                 underReplicated.subList(0, Math.min(3, underReplicated.size())), UNDER_REPLICATED,
-                seconds(timings[2]), AlertNotificationTest.DIVISOR, seconds(timings[3]), outcome.lost,
-                outcome.duplicates, outcome.changes);
+                seconds(timings[2]), AlertNotificationTest.DIVISOR, offline, OFFLINE, seconds(timings[5]),
+                UNDER_MIN_ISR, seconds(timings[6]), seconds(timings[3]), outcome.lost, outcome.duplicates,
+                outcome.changes);
         System.out.println(line);
         report.add(line);
     }

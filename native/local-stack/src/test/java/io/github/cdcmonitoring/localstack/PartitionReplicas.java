@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
@@ -74,6 +75,24 @@ final class PartitionReplicas implements AutoCloseable {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Config config = get(admin.describeConfigs(List.of(resource)).all()).get(resource);
         return config.get(name).value();
+    }
+
+    /** A topic of one partition on {@code replicas} (the first its preferred leader), with {@code settings}. */
+    void createTopic(String topic, List<Integer> replicas, Map<String, String> settings) {
+        get(admin.createTopics(List.of(new NewTopic(topic, Map.of(0, replicas)).configs(settings))).all());
+    }
+
+    void deleteTopics(Collection<String> topics) {
+        get(admin.deleteTopics(topics).all());
+    }
+
+    /** The partitions no replica leads, as {@code topic-partition}: what the active controller counts offline. */
+    List<String> offline() {
+        List<String> offline = new ArrayList<>();
+        describeAll().forEach((topic, description) -> description.partitions().stream()
+                .filter(partition -> partition.leader() == null || partition.leader().isEmpty())
+                .forEach(partition -> offline.add(topic + "-" + partition.partition())));
+        return offline;
     }
 
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
