@@ -6,16 +6,24 @@ import static org.awaitility.Awaitility.await;
 import io.github.cdcmonitoring.generator.CommittedCounts;
 import io.github.cdcmonitoring.generator.DataGenerator;
 import io.github.cdcmonitoring.testsupport.Background;
+import io.github.cdcmonitoring.repo.TempDirectory;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -54,6 +62,11 @@ class ClusterFailoverTest {
     private static final String OFFLINE_PROBE = "failover-probe-offline";
     /** min.insync.replicas 3 on its three replicas: under min ISR while one broker is down. */
     private static final String MIN_ISR_PROBE = "failover-probe-min-isr";
+    /** Its one replica on the broker whose disk fails; segments of 1 MiB (Kafka's least), so a roll comes soon. */
+    private static final String DISK_PROBE = "failover-probe-disk";
+    private static final int SEGMENT_BYTES = 1024 * 1024;
+    /** Records of 16 KiB written to the disk probe: twice its segment size, so that it must roll. */
+    private static final int DISK_PROBE_RECORDS = 128;
     /** What one broker away for seconds explains; anything else firing in a rolling restart is a false alarm. */
     private static final String TARGET_DOWN = "PrometheusTargetDown";
     private static final Set<String> EXPECTED_WHILE_A_BROKER_RESTARTS = Set.of("KafkaBrokerDown",
@@ -285,8 +298,91 @@ class ClusterFailoverTest {
      * case; the single broker's kill cannot show it, its series vanish with it), writes wait (acks=all, and no ISR
      * change can be committed), and nothing is lost once both are back and a controller is elected again.
      */
+    /**
+     * A broker's disk failing under it: the disk probe's partition directory removed from the broker's one log
+     * directory, then written past its segment size, so that the segment roll fails with an I/O error. With one log
+     * directory per broker (both shapes), Kafka halts the broker ("all log dirs ... have failed") instead of serving
+     * on with a directory offline: KafkaBrokerDown tells it, and capture goes on on the other brokers.
+     * KafkaLogDirectoryOffline, meant for brokers with several log directories (JBOD), has no series left to fire on.
+     */
     @Test
     @Order(5)
+    void brokerDiskFailingHaltsTheBrokerAndCaptureGoesOn() throws Exception {
+        alerts.awaitFalse(UNDER_REPLICATED, s -> true, ALERT_WAIT);
+        KafkaBroker victim = stack.kafkaBrokers().get(0);
+        replicas.createTopic(DISK_PROBE, List.of(victim.nodeId()),
+                Map.of("segment.bytes", Integer.toString(SEGMENT_BYTES)));
+        double[] timings = new double[4];
+        List<String> halted = new ArrayList<>();
+        double[] offlineSeen = new double[1];
+        try {
+            Path partition = victim.logDirectory().resolve(DISK_PROBE + "-0");
+            await("the disk probe's partition on broker " + victim.nodeId()).atMost(IN_SYNC_WAIT)
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> Files.isDirectory(partition));
+            LogExcerpt brokerLog = LogExcerpt.from(victim.logFile());
+            Outcome outcome = underLoad(() -> {
+                Instant failedAt = Instant.now();
+                long failedNanos = System.nanoTime();
+                TempDirectory.deleteRecursively(partition);
+                writeDiskProbe(stack.bootstrapServers());
+                await("broker " + victim.nodeId() + " halted").atMost(RECOVERY_WAIT)
+                        .pollInterval(Duration.ofMillis(500)).until(() -> !victim.isAlive());
+                timings[0] = seconds(System.nanoTime() - failedNanos);
+                // Kafka logs its fatal lines at ERROR.
+                List<String> errors = brokerLog.lines("(FATAL|ERROR)", 50);
+                errors.stream().filter(line -> line.contains("have failed")).findFirst().ifPresent(halted::add);
+                assertThat(halted).as("the broker's log says why it halted; its errors: %s", errors).isNotEmpty();
+                assertThat(reconciliation.awaitChangeCommittedAfter(System.currentTimeMillis(), RECOVERY_WAIT))
+                        .as("a change committed after the halt arrives, the broker down").isTrue();
+                timings[1] = seconds(System.nanoTime() - failedNanos);
+                awaitFiring("KafkaBrokerDown");
+                timings[2] = seconds(System.nanoTime() - failedNanos);
+                offlineSeen[0] = alerts.prometheus().query("max_over_time(kafka_log_logmanager_offlinelogdirectorycount["
+                        + Math.max(1, Duration.between(failedAt, Instant.now()).toSeconds()) + "s])").stream()
+                        .mapToDouble(PrometheusApi.Series::value).max().orElse(0);
+
+                long backNanos = System.nanoTime();
+                victim.start();
+                await("every partition in sync again").atMost(IN_SYNC_WAIT).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> replicas.underReplicated().isEmpty());
+                alerts.awaitFalse("KafkaBrokerDown", s -> true, ALERT_WAIT);
+                timings[3] = seconds(System.nanoTime() - backNanos);
+            });
+            String line = String.format(Locale.ROOT, "RELIABILITY | cluster: broker %d's disk fails (a partition "
+                            + "directory removed, then a segment roll into it) | the broker halted %.1f s after: %s; a "
+                            + "change committed after the halt arrived %.1f s after the failure; KafkaBrokerDown firing "
+                            + "%.1f s after (for: divided by %d); the largest offline log directory count scraped "
+                            + "meanwhile %.0f | started again on the same directory: in sync and the alert false %.1f s "
+                            + "after | lost %d | duplicates %d of %d changes",
+                    victim.nodeId(), timings[0], halted, timings[1], timings[2], AlertNotificationTest.DIVISOR,
+                    offlineSeen[0], timings[3], outcome.lost, outcome.duplicates, outcome.changes);
+            System.out.println(line);
+            report.add(line);
+        } finally {
+            replicas.deleteTopics(List.of(DISK_PROBE));
+        }
+    }
+
+    /** Records to the disk probe until it must roll a segment; errors expected once the broker has halted. */
+    private static void writeDiskProbe(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "1");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
+        byte[] value = new byte[16 * 1024];
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < DISK_PROBE_RECORDS; i++) {
+                producer.send(new ProducerRecord<>(DISK_PROBE, value));
+            }
+            producer.flush();
+        }
+    }
+
+    @Test
+    @Order(6)
     void twoBrokersKilledNoControllerIsActiveUntilTheQuorumIsBack() throws Exception {
         alerts.awaitFalse(NO_SINGLE_CONTROLLER, s -> true, ALERT_WAIT);
         List<KafkaBroker> victims = stack.kafkaBrokers().subList(1, 3);
@@ -327,7 +423,7 @@ class ClusterFailoverTest {
      * on three replicas. register-postgresql.json asks for the broker's default (-1), 3 here as the cluster file sets.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void everyTopicOfThePipelineHasThreeReplicas() {
         assertThat(replicas.replicationFactors()).as("replication factor per topic")
                 .containsKeys(PIPELINE_TOPICS.toArray(String[]::new))
