@@ -37,10 +37,11 @@ import org.junit.jupiter.api.Timeout;
  * The cluster shape ({@code LocalStack.Builder.cluster}, docker-compose.cluster.yml) failing over under a steady write
  * load, on one stack with monitoring, in this order: every broker restarted in turn (no alert but the expected ones),
  * the Connect worker that runs the task killed (the task moves to the other worker), a broker killed (capture goes on
- * while it is down; its partitions under-replicated until it is back, probe topics offline and under min ISR) and two
- * brokers killed at once (no quorum, no active controller). Each fault is undone before the next and ends with the
- * reconciliation: nothing lost, duplicates counted. The stack's alert timings are divided by {@link AlertNotificationTest#DIVISOR} so that
- * KafkaUnderReplicatedPartitions ({@code for: 10m}) fires within the broker's outage; said in the figures.
+ * while it is down; its partitions under-replicated until it is back, probe topics offline and under min ISR), a
+ * broker's disk failing under it (the broker halts) and two brokers killed at once (no quorum, no active controller).
+ * Each fault is undone before the next and ends with the reconciliation: nothing lost, duplicates counted. The stack's
+ * alert timings are divided by {@link AlertNotificationTest#DIVISOR} so that KafkaUnderReplicatedPartitions
+ * ({@code for: 10m}) fires within the broker's outage; said in the figures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -294,11 +295,6 @@ class ClusterFailoverTest {
     }
 
     /**
-     * Two of the three KRaft nodes killed: the one left has no quorum, so no controller is active (the rule's "none"
-     * case; the single broker's kill cannot show it, its series vanish with it), writes wait (acks=all, and no ISR
-     * change can be committed), and nothing is lost once both are back and a controller is elected again.
-     */
-    /**
      * A broker's disk failing under it: the disk probe's partition directory removed from the broker's one log
      * directory, then written past its segment size, so that the segment roll fails with an I/O error. With one log
      * directory per broker (both shapes), Kafka halts the broker ("all log dirs ... have failed") instead of serving
@@ -324,10 +320,16 @@ class ClusterFailoverTest {
                 Instant failedAt = Instant.now();
                 long failedNanos = System.nanoTime();
                 TempDirectory.deleteRecursively(partition);
-                writeDiskProbe(stack.bootstrapServers());
-                await("broker " + victim.nodeId() + " halted").atMost(RECOVERY_WAIT)
-                        .pollInterval(Duration.ofMillis(500)).until(() -> !victim.isAlive());
-                timings[0] = seconds(System.nanoTime() - failedNanos);
+                try (KafkaProducer<byte[], byte[]> producer = diskProbeWriter(stack.bootstrapServers())) {
+                    byte[] value = new byte[16 * 1024];
+                    for (int i = 0; i < DISK_PROBE_RECORDS; i++) {
+                        producer.send(new ProducerRecord<>(DISK_PROBE, value));
+                    }
+                    await("broker " + victim.nodeId() + " halted").atMost(RECOVERY_WAIT)
+                            .pollInterval(Duration.ofMillis(500)).until(() -> !victim.isAlive());
+                    timings[0] = seconds(System.nanoTime() - failedNanos);
+                    producer.close(Duration.ZERO); // what the halted broker never took is dropped, not waited for
+                }
                 // Kafka logs its fatal lines at ERROR.
                 List<String> errors = brokerLog.lines("(FATAL|ERROR)", 50);
                 errors.stream().filter(line -> line.contains("have failed")).findFirst().ifPresent(halted::add);
@@ -363,24 +365,22 @@ class ClusterFailoverTest {
         }
     }
 
-    /** Records to the disk probe until it must roll a segment; errors expected once the broker has halted. */
-    private static void writeDiskProbe(String bootstrapServers) {
+    /** A producer for the disk probe; its sends fail once the broker has halted, which is expected. */
+    private static KafkaProducer<byte[], byte[]> diskProbeWriter(String bootstrapServers) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "1");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
-        byte[] value = new byte[16 * 1024];
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            for (int i = 0; i < DISK_PROBE_RECORDS; i++) {
-                producer.send(new ProducerRecord<>(DISK_PROBE, value));
-            }
-            producer.flush();
-        }
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * Two of the three KRaft nodes killed: the one left has no quorum, so no controller is active (the rule's "none"
+     * case; the single broker's kill cannot show it, its series vanish with it), writes wait (acks=all, and no ISR
+     * change can be committed), and nothing is lost once both are back and a controller is elected again.
+     */
     @Test
     @Order(6)
     void twoBrokersKilledNoControllerIsActiveUntilTheQuorumIsBack() throws Exception {
