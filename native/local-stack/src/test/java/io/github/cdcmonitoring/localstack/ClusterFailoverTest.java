@@ -210,8 +210,9 @@ class ClusterFailoverTest {
                     .until(() -> !replicas.underReplicated().isEmpty());
             underReplicated.addAll(replicas.underReplicated());
             timings[1] = System.nanoTime() - killedNanos;
+            await("the offline probe without a leader (Admin)").atMost(IN_SYNC_WAIT).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> replicas.offline().contains(OFFLINE_PROBE + "-0"));
             offline.addAll(replicas.offline());
-            assertThat(offline).as("partitions without a leader (Admin)").contains(OFFLINE_PROBE + "-0");
             awaitFiring(OFFLINE);
             timings[5] = System.nanoTime() - killedNanos;
             awaitFiring(UNDER_MIN_ISR);
@@ -339,8 +340,9 @@ class ClusterFailoverTest {
                 timings[1] = seconds(System.nanoTime() - failedNanos);
                 awaitFiring("KafkaBrokerDown");
                 timings[2] = seconds(System.nanoTime() - failedNanos);
-                offlineSeen[0] = alerts.prometheus().query("max_over_time(kafka_log_logmanager_offlinelogdirectorycount["
-                        + Math.max(1, Duration.between(failedAt, Instant.now()).toSeconds()) + "s])").stream()
+                long window = Math.max(1, Duration.between(failedAt, Instant.now()).toSeconds());
+                offlineSeen[0] = alerts.prometheus()
+                        .query("max_over_time(kafka_log_logmanager_offlinelogdirectorycount[" + window + "s])").stream()
                         .mapToDouble(PrometheusApi.Series::value).max().orElse(0);
 
                 long backNanos = System.nanoTime();
@@ -351,11 +353,11 @@ class ClusterFailoverTest {
                 timings[3] = seconds(System.nanoTime() - backNanos);
             });
             String line = String.format(Locale.ROOT, "RELIABILITY | cluster: broker %d's disk fails (a partition "
-                            + "directory removed, then a segment roll into it) | the broker halted %.1f s after: %s; a "
-                            + "change committed after the halt arrived %.1f s after the failure; KafkaBrokerDown firing "
-                            + "%.1f s after (for: divided by %d); the largest offline log directory count scraped "
-                            + "meanwhile %.0f | started again on the same directory: in sync and the alert false %.1f s "
-                            + "after | lost %d | duplicates %d of %d changes",
+                            + "directory removed, then a segment roll into it) | the broker halted %.1f s after: %s; "
+                            + "a change committed after the halt arrived %.1f s after the failure; KafkaBrokerDown "
+                            + "firing %.1f s after (for: divided by %d); the largest offline log directory count "
+                            + "scraped meanwhile %.0f | started again on the same directory: in sync and the alert "
+                            + "false %.1f s after | lost %d | duplicates %d of %d changes",
                     victim.nodeId(), timings[0], halted, timings[1], timings[2], AlertNotificationTest.DIVISOR,
                     offlineSeen[0], timings[3], outcome.lost, outcome.duplicates, outcome.changes);
             System.out.println(line);
