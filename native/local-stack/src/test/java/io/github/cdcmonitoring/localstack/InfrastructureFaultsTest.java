@@ -143,14 +143,16 @@ class InfrastructureFaultsTest {
             assertThat(waited.snapshotReads()).as("snapshot reads of %s, registered through register-connector.sh",
                     waited.name()).isEqualTo(waited.snapshottedRows());
 
-            // The unwaited probe is the control. Its first commit's CreateTime says whether the broker died inside
-            // the window: a commit produced before the kill closed it (the race lost, nothing to show); one produced
-            // during the outage or none at all leaves the task restarting without a committed end of snapshot.
+            // The unwaited probe is the control. With no offset commit at all, the restarted task has no committed end
+            // of snapshot and must snapshot again. A commit made before the kill closed the window (the race lost,
+            // nothing to show); one made during the outage can still reach Kafka once the broker is back (Connect's
+            // producer retries it; seen in a fresh clone's run, +2.9 s from the kill), and then rightly no second
+            // snapshot follows. The marker arrived after any second snapshot (a snapshot precedes streaming), so the
+            // reads now tell which happened.
             Optional<Instant> firstCommit = unwaited.firstOffsetCommitAt();
             String commitMoment = firstCommit.map(at -> String.format(Locale.ROOT, "first offset commit %+.1f s from "
                     + "the kill", Duration.between(brokerDeadAt.get(), at).toMillis() / 1000.0)).orElse("no commit");
-            boolean windowOpenAtKill = firstCommit.map(at -> !at.isBefore(brokerDeadAt.get())).orElse(true);
-            if (windowOpenAtKill) {
+            if (firstCommit.isEmpty()) {
                 await("the probes' streams after the restart").atMost(RECOVERY_WAIT).pollInterval(Duration.ofSeconds(1))
                         .untilAsserted(() -> {
                             unwaited.readUntilIdle();
@@ -158,14 +160,18 @@ class InfrastructureFaultsTest {
                                     commitMoment).isGreaterThan(unwaited.snapshottedRows());
                         });
             }
+            unwaited.readUntilIdle();
+            boolean snapshottedAgain = unwaited.snapshotReads() > unwaited.snapshottedRows();
+            String control = snapshottedAgain ? "snapshotted again"
+                    : firstCommit.get().isBefore(brokerDeadAt.get()) ? "the commit beat the kill: no control this run"
+                    : "the commit, made during the outage, reached Kafka after the restart: no control this run";
             report.add(String.format(Locale.ROOT, "RELIABILITY | broker killed before the first offset commit | "
                             + "%s (one PUT, %s): %d snapshot reads for %d rows (%s) | %s "
                             + "(register-connector.sh, waited for the first commit): %d snapshot reads for %d rows",
-                    unwaited.name(), commitMoment, unwaited.snapshotReads(), unwaited.snapshottedRows(),
-                    windowOpenAtKill ? "snapshotted again" : "the commit beat the kill: no control this run",
+                    unwaited.name(), commitMoment, unwaited.snapshotReads(), unwaited.snapshottedRows(), control,
                     waited.name(), waited.snapshotReads(), waited.snapshottedRows()));
-            assumeTrue(windowOpenAtKill, () -> unwaited.name() + "'s " + commitMoment
-                    + ": the broker died after the window closed, so this run shows nothing about it");
+            assumeTrue(snapshottedAgain, () -> unwaited.name() + "'s " + commitMoment + ": " + control
+                    + ", so this run shows nothing about the window");
         }
     }
 
