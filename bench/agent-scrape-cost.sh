@@ -34,12 +34,11 @@ for _ in $(seq 20); do curl -sf -o /dev/null "$url"; done
 jcmd "$pid" JFR.start name=agent-scrape-cost settings=profile filename="$work/scrapes.jfr" > /dev/null
 for _ in $(seq "$scrapes"); do curl -sf -o /dev/null "$url"; done
 jcmd "$pid" JFR.stop name=agent-scrape-cost > /dev/null
-# jdk.ThreadAllocationStatistics: each thread's allocated bytes so far, at the recording's start and end.
-jfr print --events jdk.ThreadAllocationStatistics "$work/scrapes.jfr" | awk -v scrapes="$scrapes" '
-  /allocated = / { value = $3; unit = $4
-                   factor = unit == "kB" ? 1024 : unit == "MB" ? 1048576 : unit == "GB" ? 1073741824 : 1
-                   bytes = value * factor }
-  /thread = "prometheus-http/ { name = $3; if (!(name in first)) first[name] = bytes; last[name] = bytes }
+# jdk.ThreadAllocationStatistics: each thread's allocated bytes so far, at the recording's start and end (JSON: exact
+# byte counts; the text form rounds them to three digits).
+jfr print --json --events jdk.ThreadAllocationStatistics "$work/scrapes.jfr" | awk -v scrapes="$scrapes" -v url="$url" '
+  /"allocated": / { bytes = $2; sub(/,$/, "", bytes) }
+  /"javaName": "prometheus-http/ { name = $2; if (!(name in first)) first[name] = bytes; last[name] = bytes }
   END { for (name in last) total += last[name] - first[name]
         printf "%d scrapes of %s: %.1f MiB allocated by the agent'"'"'s HTTP threads, %.2f MiB per scrape\n",
-               scrapes, "'"$url"'", total / 1048576, total / 1048576 / scrapes }'
+               scrapes, url, total / 1048576, total / 1048576 / scrapes }'
